@@ -1,0 +1,46 @@
+"""Summaries over replicates: one value per replicate, then the mean and a 95% t interval."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["SUMMARY_COLUMNS", "mean_ci", "replicate_values", "summarize"]
+
+SUMMARY_COLUMNS = ["variant", "system", "entity", "metric", "mean", "ci_low", "ci_high", "n"]
+KEYS = ["variant", "system", "entity", "metric"]
+
+
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and the two-sided Student-t confidence interval of ``values``."""
+    x = np.asarray(values, dtype=float)
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return mean, mean - half, mean + half
+
+
+def replicate_values(metrics: pd.DataFrame, aggregates: Mapping[str, str]) -> pd.DataFrame:
+    """One row per (variant, system, entity, metric, replicate): final, total or mean value."""
+    frame = metrics.sort_values([*KEYS, "replicate", "day"], kind="stable")
+    groups = frame.groupby([*KEYS, "replicate"], sort=True, observed=True)["value"]
+    final, total, mean = groups.last(), groups.sum(), groups.mean()
+    how = final.index.get_level_values("metric").map(lambda m: aggregates.get(m, "final"))
+    values = np.where(how == "total", total, np.where(how == "mean", mean, final))
+    return pd.DataFrame({"value": values}, index=final.index).reset_index()
+
+
+def summarize(
+    metrics: pd.DataFrame, aggregates: Mapping[str, str], level: float = 0.95
+) -> pd.DataFrame:
+    """The summary frame: per variant, system, entity and metric, the mean and CI over replicates."""
+    per_rep = replicate_values(metrics, aggregates)
+    rows = []
+    for key, group in per_rep.groupby(KEYS, sort=True, observed=True):
+        mean, low, high = mean_ci(group["value"].to_numpy(), level)
+        rows.append((*key, mean, low, high, len(group)))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -1,0 +1,157 @@
+"""The marketplace world: users × items with latent factors and true click probabilities.
+
+Truth lives here and only here. A user ``u`` in segment ``s`` clicks item ``i`` with probability
+``ctr_true(u, i) = σ(logit(base_ctr) + quality_i + taste_scale · f_u · g_i)``, where the user
+factor ``f_u`` mixes a segment centroid (weight ``segment_weight``) with individual noise.
+Each tick a random share of users visits; every serving system answers the batch with slates;
+clicks are drawn for the shown items and published on ``world.clicks``. The world also scores
+each serving system against an oracle that knows ``ctr_true`` (regret), and records realised
+CTR and exposure concentration. Systems can read ``world.truth`` only as an *audit* read, for
+evaluation metrics, never for decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.analysis.inequality import gini
+from sim.components.payloads import Outcomes, Requests, Slates
+from sim.core.params import param
+from sim.engine.component import Component, Process
+from sim.engine.signals import SignalBus
+from sim.learn.estimators import sigmoid
+
+__all__ = ["MarketTruth", "Marketplace", "MarketplaceParams"]
+
+_CHUNK_CELLS = 4_000_000  # users × items evaluated at once when computing truth
+
+
+@dataclass(frozen=True)
+class MarketplaceParams:
+    """Parameters of the marketplace world."""
+
+    users: int = param(10_000, ge=1, doc="number of users")
+    items: int = param(200, ge=2, doc="number of items")
+    factors: int = param(8, ge=1, doc="latent dimensions of user taste and item style")
+    segments: int = param(1, ge=1, doc="observable user segments (the context systems see)")
+    segment_weight: float = param(0.7, ge=0, le=1, doc="share of taste explained by segment")
+    visit_prob_per_day: float = param(0.1, gt=0, le=1, doc="chance a user visits on a day")
+    base_ctr: float = param(0.05, gt=0, lt=1, doc="click probability of an average item")
+    quality_scale: float = param(1.0, ge=0, doc="spread of item quality (logit units)")
+    taste_scale: float = param(0.5, ge=0, doc="spread of user-item affinity (logit units)")
+
+
+@dataclass(frozen=True)
+class MarketTruth:
+    """Audit-only truth: mean true CTR per (segment, item)."""
+
+    ctr_true: np.ndarray  # (segments, items)
+
+
+class Marketplace(Component):
+    """Users × items; requests out, slates in, clicks out."""
+
+    kind = "marketplace"
+    Params = MarketplaceParams
+
+    def __init__(self, name: str, params: MarketplaceParams, owner: str = ""):
+        super().__init__(name, params, owner)
+        self.servers: list[str] = []
+
+    def declare(self, bus: SignalBus) -> None:
+        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
+        self.clicks_signal = bus.produce(f"{self.name}.clicks", self.name)
+        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
+        for server in self.servers:
+            bus.declare_read(self.name, f"{server}.slates")
+        self._bus = bus
+
+    def setup(self, env) -> None:
+        super().setup(env)
+        p, rng = self.params, self.rng
+        centroids = rng.standard_normal((p.segments, p.factors))
+        self.segment_of = rng.integers(0, p.segments, size=p.users)
+        noise = rng.standard_normal((p.users, p.factors))
+        w = p.segment_weight
+        self.user_factors = np.sqrt(w) * centroids[self.segment_of] + np.sqrt(1 - w) * noise
+        self.item_factors = rng.standard_normal((p.items, p.factors)) / np.sqrt(p.factors)
+        self.item_logit = np.log(p.base_ctr / (1 - p.base_ctr)) + p.quality_scale * (
+            rng.standard_normal(p.items)
+        )
+        self.truth_signal.publish(MarketTruth(self._segment_truth()), by=self.name)
+        self._oracle_value: dict[int, np.ndarray] = {}
+        rec = env.recorder
+        rec.declare("regret", "final", "cumulative expected clicks lost against the oracle")
+        rec.declare("ctr", "mean", "realised click-through rate of the day's impressions")
+        rec.declare("exposure_gini", "final", "Gini of cumulative impressions over items")
+        self._regret = {s: 0.0 for s in self.servers}
+        self._impressions = {s: np.zeros(p.items, dtype=np.int64) for s in self.servers}
+
+    def ctr_true(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """True click probability of each user for each item (items shaped (n, k))."""
+        affinity = np.einsum("nd,nkd->nk", self.user_factors[users], self.item_factors[items])
+        return sigmoid(self.item_logit[items] + self.params.taste_scale * affinity)
+
+    def _user_chunks(self):
+        step = max(1, _CHUNK_CELLS // self.params.items)
+        for start in range(0, self.params.users, step):
+            rows = slice(start, min(start + step, self.params.users))
+            logits = self.item_logit + self.params.taste_scale * (
+                self.user_factors[rows] @ self.item_factors.T
+            )
+            yield rows, sigmoid(logits)
+
+    def _segment_truth(self) -> np.ndarray:
+        p = self.params
+        sums = np.zeros((p.segments, p.items))
+        for rows, ctr in self._user_chunks():
+            np.add.at(sums, self.segment_of[rows], ctr)
+        sizes = np.bincount(self.segment_of, minlength=p.segments).astype(float)
+        return sums / np.maximum(sizes, 1.0)[:, None]
+
+    def oracle_value(self, slate: int) -> np.ndarray:
+        """Per user, the expected clicks of the best possible slate of ``slate`` items."""
+        if slate not in self._oracle_value:
+            value = np.empty(self.params.users)
+            for rows, ctr in self._user_chunks():
+                best = np.partition(ctr, ctr.shape[1] - slate, axis=1)[:, -slate:]
+                value[rows] = best.sum(axis=1)
+            self._oracle_value[slate] = value
+        return self._oracle_value[slate]
+
+    def start(self) -> None:
+        self.env.process(self._tick())
+
+    def _tick(self) -> Process:
+        env, rng, p = self.env, self.rng, self.params
+        slate_signals = [self._bus.get(f"{s}.slates") for s in self.servers]
+        yield env.timeout(0)  # let every process of this instant start listening first
+        while True:
+            users = np.flatnonzero(rng.random(p.users) < p.visit_prob_per_day)
+            answers = env.all_of([signal.changed() for signal in slate_signals])
+            self.requests_signal.publish(
+                Requests(env.now, users, self.segment_of[users]), by=self.name
+            )
+            if slate_signals:
+                yield answers
+            outcomes = {}
+            for server, signal in zip(self.servers, slate_signals, strict=True):
+                slates: Slates = signal.read(by=self.name)
+                outcomes[server] = self._respond(server, users, slates)
+            self.clicks_signal.publish(outcomes, by=self.name)
+            yield env.timeout(env.tick_days)
+
+    def _respond(self, server: str, users: np.ndarray, slates: Slates) -> Outcomes:
+        env, rec = self.env, self.env.recorder
+        items = slates.items
+        ctr = self.ctr_true(users, items)
+        clicks = self.rng.random(ctr.shape) < ctr
+        self._regret[server] += float(self.oracle_value(items.shape[1])[users].sum() - ctr.sum())
+        self._impressions[server] += np.bincount(items.ravel(), minlength=self.params.items)
+        rec.record(env.now, server, "regret", self._regret[server])
+        if clicks.size:
+            rec.record(env.now, server, "ctr", clicks.mean())
+        rec.record(env.now, server, "exposure_gini", gini(self._impressions[server]))
+        return Outcomes(env.now, server, self.segment_of[users], items, clicks, slates.holdout)

@@ -1,0 +1,176 @@
+"""An ML system that ranks items: model (belief) + policy (slates) + training pipeline.
+
+Serving answers every request batch of the world it serves with the deployed model's policy;
+a ``holdout_share`` slice gets uniformly random slates, flagged so that unbiased logs exist.
+Training runs as its own process on its own cadence over a window of delivered logs; each deploy
+bumps ``version_``. In ``shadow`` mode the system scores requests but is not shown: it learns from
+the production logs of the systems that are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from sim.components.payloads import Outcomes, Requests, Slates
+from sim.components.pipeline import CountLog, TrainingParams
+from sim.core.errors import ConfigError
+from sim.core.params import from_mapping, param, suggest
+from sim.engine.component import Component, Process
+from sim.engine.signals import SignalBus
+from sim.learn.estimators import BetaBernoulli
+from sim.learn.policies import POLICIES, UniformRandom
+
+__all__ = ["MODELS", "Recommender", "RecommenderParams"]
+
+MODELS: dict[str, type] = {"beta_bernoulli": BetaBernoulli}
+
+
+@dataclass(frozen=True)
+class RecommenderParams:
+    """A recommender: which world it serves, what it reads, and its parts."""
+
+    serves: str = param("world", doc="the world whose requests it answers")
+    inputs: tuple[str, ...] = param(["world.clicks"], doc="signals its training reads")
+    mode: Literal["serve", "shadow"] = param("serve", doc="shadow systems are not shown")
+    model: Any = None
+    policy: Any = None
+    training: TrainingParams = TrainingParams()
+
+
+def _build_part(registry: Mapping[str, type], raw: Any, path: str, default_kind: str) -> Any:
+    """Validate a ``{kind = ..., ...}`` table against the registry's parameter classes."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError("expected a table with a 'kind' key", path=path)
+    kind = raw.get("kind", default_kind)
+    if kind not in registry:
+        raise ConfigError(
+            f"unknown kind {kind!r}{suggest(str(kind), registry)}; "
+            f"allowed: {', '.join(sorted(registry))}",
+            path=f"{path}.kind",
+        )
+    return from_mapping(registry[kind], raw, path, ignore=("kind",))
+
+
+class Recommender(Component):
+    """Model + policy + training pipeline, serving one world."""
+
+    kind = "recommender"
+    Params = RecommenderParams
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any], path: str) -> RecommenderParams:
+        """Validate the system table (nested ``model``, ``policy``, ``training`` tables)."""
+        flat = {k: v for k, v in raw.items() if k not in ("model", "policy", "training")}
+        base = from_mapping(RecommenderParams, flat, path, ignore=("kind", "owner"))
+        return RecommenderParams(
+            serves=base.serves,
+            inputs=base.inputs,
+            mode=base.mode,
+            model=_build_part(MODELS, raw.get("model"), f"{path}.model", "beta_bernoulli"),
+            policy=_build_part(POLICIES, raw.get("policy"), f"{path}.policy", "greedy"),
+            training=from_mapping(TrainingParams, raw.get("training", {}), f"{path}.training"),
+        )
+
+    @property
+    def serving(self) -> bool:
+        """Whether the world shows this system's slates."""
+        return self.params.mode == "serve"
+
+    def declare(self, bus: SignalBus) -> None:
+        world = self.params.serves
+        self.slates_signal = bus.produce(f"{self.name}.slates", self.name)
+        self.estimates_signal = bus.produce(f"{self.name}.estimates", self.name)
+        bus.declare_read(self.name, f"{world}.requests")
+        for signal in self.params.inputs:
+            bus.declare_read(self.name, signal)
+        bus.declare_read(self.name, f"{world}.truth", audit=True)
+        self._bus = bus
+
+    def setup(self, env) -> None:
+        super().setup(env)
+        truth = self._bus.get(f"{self.params.serves}.truth").read(by=self.name)
+        self._ctr_true = truth.ctr_true  # audit only: evaluation metrics, never decisions
+        contexts, items = self._ctr_true.shape
+        self.log = CountLog(contexts, items)
+        self.model_ = dataclasses.replace(self.params.model)
+        self.model_.reset(contexts, items)
+        self.version_ = 0
+        self._explore = UniformRandom(slate=self.params.policy.slate)
+        rec = env.recorder
+        rec.declare("estimate_error", "final", "mean |ctr_hat - ctr_true| over items")
+        rec.declare("model_version", "final", "deployed model version")
+
+    def start(self) -> None:
+        self.env.process(self._serve())
+        self.env.process(self._collect())
+        self.env.process(self._train())
+
+    def _serve(self) -> Process:
+        requests_signal = self._bus.get(f"{self.params.serves}.requests")
+        policy, share = self.params.policy, self.params.training.holdout_share
+        while True:
+            requests: Requests = yield requests_signal.changed()
+            requests = requests_signal.read(by=self.name)
+            items = policy.choose(self.model_, requests.contexts, self.rng, day=self.env.now)
+            holdout = np.zeros(len(requests.users), dtype=bool)
+            if share > 0:
+                holdout = self.rng.random(len(requests.users)) < share
+                if holdout.any():
+                    items[holdout] = self._explore.choose(
+                        self.model_, requests.contexts[holdout], self.rng
+                    )
+            self.slates_signal.publish(Slates(items, holdout, self.version_), by=self.name)
+
+    def _collect(self) -> Process:
+        clicks_signals = [self._bus.get(s) for s in self.params.inputs]
+        delay = self.params.training.label_delay_days
+        while True:
+            yield self.env.any_of([s.changed() for s in clicks_signals])
+            for signal in clicks_signals:
+                batches: dict[str, Outcomes] = signal.read(by=self.name)
+                for outcome in self._own(batches):
+                    arrival = self.env.timeout(delay, value=outcome)
+                    arrival.callbacks.append(lambda event: self._log(event.value))
+            self._record()
+
+    def _own(self, batches: Mapping[str, Outcomes]) -> list[Outcomes]:
+        if self.serving:
+            return [batches[self.name]] if self.name in batches else []
+        return [batches[k] for k in sorted(batches)]
+
+    def _log(self, outcome: Outcomes) -> None:
+        keep = slice(None)
+        if self.params.training.learn_from == "holdout":
+            keep = outcome.holdout
+        self.log.add(outcome.day, outcome.contexts[keep], outcome.items[keep], outcome.clicks[keep])
+
+    def _train(self) -> Process:
+        training = self.params.training
+        while True:
+            yield self.env.timeout(training.every_days)
+            impressions, clicks = self.log.window(self.env.now, training.window_days)
+            candidate = dataclasses.replace(self.params.model)
+            candidate.fit(impressions, clicks)
+            self.env.recorder.event(self.env.now, self.name, "retrain", rows=int(impressions.sum()))
+            if training.deploy_latency_days > 0:
+                yield self.env.timeout(training.deploy_latency_days)
+            self.model_ = candidate
+            self.version_ += 1
+            self.env.recorder.event(self.env.now, self.name, "deploy", version=self.version_)
+
+    def _record(self) -> None:
+        rec, now = self.env.recorder, self.env.now
+        error = np.abs(self.model_.mean() - self._ctr_true)
+        rec.record(now, self.name, "estimate_error", error.mean())
+        shown = self.log.total_impressions.ravel()
+        rare = np.argsort(shown, kind="stable")[: max(1, shown.size // 4)]
+        rec.record(now, self.name, "estimate_error", error.ravel()[rare].mean(), "rarely_shown")
+        rec.record(now, self.name, "model_version", self.version_)
+        self.estimates_signal.publish(self.model_.mean(), by=self.name)

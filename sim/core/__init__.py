@@ -1,0 +1,1 @@
+"""L0 core: errors, random streams, validated parameters."""

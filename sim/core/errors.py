@@ -1,0 +1,39 @@
+"""Typed errors. Every message locates the fault: file, key path, allowed values."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "DebtsimError", "UsageError", "WiringError"]
+
+
+class DebtsimError(Exception):
+    """Base class of every error debtsim raises on purpose."""
+
+
+class ConfigError(DebtsimError):
+    """A scenario file, override or parameter is invalid (bad input: exit code 2)."""
+
+    def __init__(self, message: str, *, source: str | None = None, path: str | None = None):
+        self.source = source
+        self.path = path
+        self.detail = message
+        where = ""
+        if source:
+            where += f"{source}: "
+        if path:
+            where += f"{path}: "
+        super().__init__(f"{where}{message}")
+
+    def located(self, source: str | None = None, prefix: str | None = None) -> ConfigError:
+        """Return a copy of this error placed in ``source`` and under the key path ``prefix``."""
+        path = self.path
+        if prefix:
+            path = f"{prefix}.{path}" if path else prefix
+        return ConfigError(self.detail, source=source or self.source, path=path)
+
+
+class WiringError(ConfigError):
+    """Components are connected wrongly: a read of a signal nobody produces, a duplicate name."""
+
+
+class UsageError(DebtsimError):
+    """A command-line argument is invalid (bad input: exit code 2)."""

@@ -1,0 +1,209 @@
+"""Declared, validated parameters.
+
+Components, learners and policies declare their parameters as dataclass fields made with
+:func:`param`, which carries the allowed range and a one-line doc. :func:`from_mapping` builds
+such a dataclass from a raw mapping (a TOML table), rejecting unknown keys (with a
+did-you-mean), wrong types and out-of-range values with a :class:`ConfigError` that names the
+key path and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+
+from sim.core.errors import ConfigError
+
+__all__ = ["describe", "from_mapping", "param", "suggest", "type_name"]
+
+T = TypeVar("T")
+
+
+def param(
+    default: Any,
+    *,
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    doc: str = "",
+) -> Any:
+    """A dataclass field with a default, an allowed range and a one-line description."""
+    meta = {"ge": ge, "gt": gt, "le": le, "lt": lt, "doc": doc}
+    if isinstance(default, (list, dict, set)):
+        frozen = tuple(default) if isinstance(default, (list, set)) else default
+        return dataclasses.field(default_factory=lambda: frozen, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def suggest(word: str, options: typing.Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a near miss among ``options``, else an empty string."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def type_name(tp: Any) -> str:
+    """A reader's name for a type annotation."""
+    origin = get_origin(tp)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    if origin in (Union, types.UnionType):
+        return " or ".join(type_name(a) for a in get_args(tp))
+    if origin in (tuple, list):
+        args = [a for a in get_args(tp) if a is not Ellipsis]
+        return f"a list of {type_name(args[0])}" if args else "a list"
+    if tp is type(None):
+        return "absent"
+    if tp is float:
+        return "a number"
+    if tp is int:
+        return "an integer"
+    if tp is bool:
+        return "true or false"
+    if tp is str:
+        return "a string"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    return type(value).__name__
+
+
+def _coerce(value: Any, tp: Any, key: str) -> Any:
+    """Check ``value`` against ``tp``; return it (ints widen to floats). Raise ConfigError."""
+    origin = get_origin(tp)
+    if origin is Literal:
+        allowed = get_args(tp)
+        if value in allowed and type(value) is type(allowed[0]):
+            return value
+        hint = suggest(value, [str(a) for a in allowed]) if isinstance(value, str) else ""
+        raise ConfigError(
+            f"got {value!r}; allowed: {', '.join(repr(a) for a in allowed)}{hint}", path=key
+        )
+    if origin in (Union, types.UnionType):
+        options = get_args(tp)
+        if value is None and type(None) in options:
+            return None
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return _coerce(value, option, key)
+            except ConfigError:
+                continue
+        raise ConfigError(f"expected {type_name(tp)}, got {_toml_type(value)} {value!r}", path=key)
+    if origin in (tuple, list):
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"expected {type_name(tp)}, got {_toml_type(value)}", path=key)
+        (inner, *_) = [a for a in get_args(tp) if a is not Ellipsis] or [Any]
+        return tuple(_coerce(v, inner, f"{key}[{i}]") for i, v in enumerate(value))
+    if tp is Any:
+        return value
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ConfigError(f"expected a finite number, got {value!r}", path=key)
+            return number
+    elif tp is str:
+        if isinstance(value, str):
+            return value
+    else:
+        raise TypeError(f"unsupported parameter type {tp!r} for {key}")
+    raise ConfigError(f"expected {type_name(tp)}, got {_toml_type(value)} {value!r}", path=key)
+
+
+def _check_range(value: Any, meta: Mapping[str, Any], key: str) -> None:
+    values = value if isinstance(value, tuple) else (value,)
+    checks = {
+        "ge": lambda a, b: a >= b,
+        "gt": lambda a, b: a > b,
+        "le": lambda a, b: a <= b,
+        "lt": lambda a, b: a < b,
+    }
+    for v in values:
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            continue
+        for name, ok in checks.items():
+            bound = meta.get(name)
+            if bound is not None and not ok(v, bound):
+                raise ConfigError(f"got {v!r}; must be {_range_text(meta)}", path=key)
+
+
+def _range_text(meta: Mapping[str, Any]) -> str:
+    parts = []
+    for name, symbol in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+        if meta.get(name) is not None:
+            parts.append(f"{symbol} {meta[name]}")
+    return " and ".join(parts) if parts else "any value"
+
+
+def describe(cls: type) -> list[tuple[str, str, Any, str]]:
+    """Rows ``(key, allowed, default, doc)`` describing the parameters of ``cls``."""
+    hints = typing.get_type_hints(cls)
+    rows = []
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        allowed = type_name(hints[f.name])
+        if any(f.metadata.get(k) is not None for k in ("ge", "gt", "le", "lt")):
+            allowed += f", {_range_text(f.metadata)}"
+        rows.append((f.name, allowed, default, f.metadata.get("doc", "")))
+    return rows
+
+
+def from_mapping(cls: type[T], raw: Mapping[str, Any], path: str = "", ignore: tuple = ()) -> T:
+    """Build the parameter dataclass ``cls`` from ``raw``, validating every key.
+
+    ``path`` is the key path of ``raw`` in the scenario (used in messages); keys in ``ignore``
+    (such as ``kind``) are skipped.
+    """
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"expected a table, got {_toml_type(raw)}", path=path or None)
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    prefix = f"{path}." if path else ""
+    for key in raw:
+        if key in ignore:
+            continue
+        if key not in fields:
+            allowed = ", ".join(sorted(fields)) or "none"
+            raise ConfigError(
+                f"unknown key{suggest(key, fields)}; allowed keys: {allowed}",
+                path=f"{prefix}{key}",
+            )
+    values = {}
+    for name, f in fields.items():
+        if name not in raw:
+            continue
+        key = f"{prefix}{name}"
+        value = _coerce(raw[name], hints[name], key)
+        _check_range(value, f.metadata, key)
+        values[name] = value
+    try:
+        return cls(**values)
+    except ConfigError as error:
+        raise error.located(prefix=path or None) from None

@@ -1,0 +1,1 @@
+"""L4 report: figures drawn from tidy frames only."""

@@ -1,0 +1,95 @@
+"""The standard figure: variants side by side over time, one panel per metric, 95% CI bands.
+
+Figures are drawn from frames only and saved deterministically (fixed SVG hash salt, no dates
+in metadata), so the same frames always give the same files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.analysis.bands import trajectory_bands
+
+__all__ = ["panel_label", "save_figure", "variant_figure"]
+
+_STYLE = {
+    "svg.hashsalt": "debtsim",
+    "font.size": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+}
+
+
+def panel_label(panel: str, descriptions: Mapping[str, str] | None = None) -> str:
+    """A readable axis title for ``metric`` or ``metric:entity``."""
+    metric, _, entity = panel.partition(":")
+    label = metric.replace("_", " ")
+    if entity:
+        label += f" ({entity.replace('_', ' ')})"
+    return label
+
+
+def variant_figure(
+    metrics: pd.DataFrame,
+    panels: Sequence[str],
+    title: str = "",
+    system: str | None = None,
+    baseline: str | None = None,
+) -> Figure:
+    """One panel per ``metric[:entity]``, one line per variant with its CI band."""
+    panels = list(panels) or sorted(metrics["metric"].unique())
+    variants = list(dict.fromkeys(metrics["variant"]))
+    with plt.rc_context(_STYLE):
+        cols = 2 if len(panels) > 1 else 1
+        rows = (len(panels) + cols - 1) // cols
+        fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 3.8 * rows), squeeze=False)
+        colors = plt.get_cmap("tab10")
+        for ax, panel in zip(axes.ravel(), panels, strict=False):
+            metric, _, entity = panel.partition(":")
+            bands = trajectory_bands(metrics, metric, entity, system)
+            for i, variant in enumerate(variants):
+                band = bands[bands["variant"] == variant]
+                if band.empty:
+                    continue
+                width = 2.6 if variant == baseline else 1.6
+                ax.plot(band["day"], band["mean"], color=colors(i), lw=width, label=variant)
+                ax.fill_between(
+                    band["day"], band["ci_low"], band["ci_high"], color=colors(i), alpha=0.18, lw=0
+                )
+            ax.set_title(panel_label(panel))
+            ax.set_xlabel("day")
+        for ax in axes.ravel()[len(panels) :]:
+            ax.set_visible(False)
+        handles, labels = axes.ravel()[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False)
+        n = int(metrics["replicate"].nunique())
+        fig.suptitle(f"{title}\nmean and 95% CI over {n} replicates" if title else "")
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def save_figure(fig: Figure, folder: str | Path, stem: str) -> list[Path]:
+    """Save ``fig`` as PNG and SVG atomically; returns the paths written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with plt.rc_context(_STYLE):
+        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            final = folder / f"{stem}.{ext}"
+            tmp = folder / f".{stem}.{ext}.tmp"
+            fig.savefig(tmp, format=ext, dpi=110, metadata=meta)
+            os.replace(tmp, final)
+            written.append(final)
+    plt.close(fig)
+    return written

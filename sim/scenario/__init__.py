@@ -1,0 +1,1 @@
+"""L3 scenario: TOML files → validated, resolved variants → wired ecosystems."""

@@ -1,0 +1,75 @@
+"""Patches over configuration trees: deep merges and ``--set key.path=value`` overrides."""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+
+from sim.core.errors import ConfigError
+
+__all__ = ["deep_merge", "expand_dotted", "parse_override", "set_path"]
+
+_KEY_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")
+_BARE_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def expand_dotted(patch: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn quoted dotted keys (``"a.b" = 1``) into nested tables (``a = {b = 1}``)."""
+    out: dict[str, Any] = {}
+    for key, value in patch.items():
+        value = expand_dotted(value) if isinstance(value, Mapping) else value
+        parts = key.split(".")
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        last = parts[-1]
+        if isinstance(node.get(last), dict) and isinstance(value, dict):
+            node[last] = deep_merge(node[last], value)
+        else:
+            node[last] = value
+    return out
+
+
+def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """A new tree: ``base`` with ``patch`` merged in (tables merge, other values replace)."""
+    out = copy.deepcopy(dict(base))
+    for key, value in patch.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def set_path(tree: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A new tree with ``value`` at the dotted ``path`` (missing tables are created)."""
+    patch: Any = value
+    for part in reversed(path.split(".")):
+        patch = {part: patch}
+    return deep_merge(tree, patch)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse ``key.path=value``; the value is a TOML value, or a bare word taken as a string."""
+    if "=" not in text:
+        raise ConfigError(f"--set {text!r}: expected KEY.PATH=VALUE, e.g. scenario.seed=3")
+    key, raw = (part.strip() for part in text.split("=", 1))
+    if not _KEY_PATH.match(key):
+        raise ConfigError(
+            f"--set {text!r}: {key!r} is not a key path (dotted names like systems.ranker.policy.kind)"
+        )
+    if raw == "":
+        raise ConfigError(f"--set {text!r}: the value is empty")
+    try:
+        value = tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        if not _BARE_WORD.match(raw) or raw in ("true", "false", "inf", "nan"):
+            raise ConfigError(
+                f"--set {text!r}: {raw!r} is not a TOML value "
+                '(numbers, true/false, "strings", [lists], {tables}) nor a bare word'
+            ) from None
+        value = raw
+    return key, value

@@ -1,0 +1,153 @@
+"""A scenario file → validated, fully resolved variants.
+
+Every variant is the baseline tree with the variant's patch merged in, then the ``--set``
+overrides (which always win). Every variant is validated in full, wiring included, before
+anything runs; errors name the file, the key path and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.core.errors import ConfigError
+from sim.core.params import from_mapping, suggest
+from sim.engine.environment import Ecosystem
+from sim.scenario.build import build_components, check_wiring
+from sim.scenario.loader import find_scenario, read_scenario_file
+from sim.scenario.overrides import deep_merge, expand_dotted, parse_override, set_path
+from sim.scenario.schema import TOP_LEVEL_KEYS, FigureSpec, ScenarioMeta, Teaching
+
+__all__ = ["Scenario", "load_scenario", "resolve_tree", "validate_tree"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: its metadata and one resolved configuration per variant."""
+
+    source: str
+    meta: ScenarioMeta
+    teaching: Teaching
+    figure: FigureSpec
+    configs: dict[str, dict[str, Any]]
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The catalogue name."""
+        return self.meta.name
+
+    @property
+    def variants(self) -> list[str]:
+        """Variant names, baseline first."""
+        return list(self.configs)
+
+
+def _check_top_level(tree: Mapping[str, Any]) -> None:
+    for key in tree:
+        if key not in TOP_LEVEL_KEYS:
+            raise ConfigError(
+                f"unknown top-level key{suggest(key, TOP_LEVEL_KEYS)}; "
+                f"allowed: {', '.join(TOP_LEVEL_KEYS)}",
+                path=key,
+            )
+
+
+def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, tuple[dict, str]]:
+    raw = tree.get("variants", {})
+    if not isinstance(raw, Mapping):
+        raise ConfigError("expected a table of variants", path="variants")
+    patches: dict[str, tuple[dict, str]] = {baseline: ({}, "the baseline")}
+    for name, patch in raw.items():
+        path = f"variants.{name}"
+        if not isinstance(patch, Mapping):
+            raise ConfigError("expected a table (a patch over the baseline)", path=path)
+        patch = dict(patch)
+        description = patch.pop("description", "")
+        if not isinstance(description, str):
+            raise ConfigError("expected a string", path=f"{path}.description")
+        patch = expand_dotted(patch)
+        for key in patch:
+            if key not in ("world", "systems"):
+                raise ConfigError(
+                    "a variant may patch only [world] and [systems] tables", path=f"{path}.{key}"
+                )
+        if name == baseline and patch:
+            raise ConfigError("the baseline variant may not patch anything", path=path)
+        patches[name] = (patch, description or patches.get(name, ({}, ""))[1])
+    return patches
+
+
+def validate_tree(config: Mapping[str, Any]) -> None:
+    """Build every component of a resolved tree and check its wiring (nothing runs)."""
+    check_wiring(Ecosystem(build_components(config), seed=0))
+
+
+def load_scenario(
+    name_or_path: str | Path,
+    overrides: Iterable[str] = (),
+    variants: Sequence[str] | None = None,
+) -> Scenario:
+    """Read, resolve and validate a scenario file (a path or a catalogue name)."""
+    path = find_scenario(str(name_or_path))
+    try:
+        tree = read_scenario_file(path)
+    except ConfigError as error:
+        raise error.located(source=str(path)) from None
+    return resolve_tree(tree, str(path), overrides, variants, default_name=path.stem)
+
+
+def resolve_tree(
+    tree: Mapping[str, Any],
+    source: str = "<scenario>",
+    overrides: Iterable[str] = (),
+    variants: Sequence[str] | None = None,
+    default_name: str = "scenario",
+) -> Scenario:
+    """Resolve and validate a scenario given as a TOML tree; ``variants`` selects some."""
+    try:
+        tree = dict(tree)
+        parsed = [parse_override(text) for text in overrides]
+        for key, value in parsed:
+            if key.startswith("variants."):
+                tree = set_path(tree, key, value)
+        late = [(k, v) for k, v in parsed if not k.startswith("variants.")]
+        base = {k: v for k, v in tree.items() if k not in ("variants", "teaching", "figure")}
+        for key, value in late:
+            if key.split(".")[0] in ("teaching", "figure"):
+                tree = set_path(tree, key, value)
+            else:
+                base = set_path(base, key, value)
+        _check_top_level(tree)
+        _check_top_level(base)
+        meta = from_mapping(ScenarioMeta, base.get("scenario", {}), "scenario")
+        if not meta.name:
+            meta = ScenarioMeta(**{**meta.__dict__, "name": default_name})
+        teaching = from_mapping(Teaching, tree.get("teaching", {}), "teaching")
+        figure = from_mapping(FigureSpec, tree.get("figure", {}), "figure")
+        patches = _variant_patches(tree, meta.baseline)
+        chosen = list(patches) if not variants else list(dict.fromkeys(variants))
+        for name in chosen:
+            if name not in patches:
+                raise ConfigError(
+                    f"no variant {name!r}{suggest(name, patches)}; variants: {', '.join(patches)}",
+                    path="--variant",
+                )
+        configs: dict[str, dict[str, Any]] = {}
+        for name in chosen:
+            resolved = deep_merge(base, patches[name][0])
+            for key, value in late:
+                if key.split(".")[0] not in ("teaching", "figure"):
+                    resolved = set_path(resolved, key, value)
+            try:
+                validate_tree(resolved)
+            except ConfigError as error:
+                prefix = f"variant {name!r}: " if name != meta.baseline else ""
+                raise ConfigError(prefix + error.detail, path=error.path) from None
+            configs[name] = resolved
+    except ConfigError as error:
+        raise error.located(source=source) from None
+    descriptions = {name: patches[name][1] for name in configs}
+    return Scenario(source, meta, teaching, figure, configs, descriptions)

@@ -1,0 +1,224 @@
+"""The ``debtsim`` command line: argument parsing and printing only; the API does the work.
+
+Exit codes: 0 success, 2 bad input (file, key, value, argument) with one message on stderr,
+1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
+
+from sim import __version__
+from sim.core.errors import ConfigError, UsageError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that raises instead of exiting, so main() owns the exit code."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog.removeprefix('debtsim ') or 'debtsim'}: {message}")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = _Parser(
+        prog="debtsim", description="Simulate the hidden technical debt of ML systems."
+    )
+    parser.add_argument("--version", action="version", version=f"debtsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run a scenario's variants × replicates")
+    run.add_argument("scenario", help="scenario file or catalogue name")
+    run.add_argument("--reps", type=_positive_int, help="replicates per variant")
+    run.add_argument("--seed", type=_seed, help="root seed")
+    run.add_argument("--horizon-days", type=_positive_float, help="simulated days per run")
+    run.add_argument("--variant", action="append", default=[], help="run only this variant")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting, e.g. systems.ranker.policy.epsilon=0.2",
+    )
+    run.add_argument("--jobs", type=_positive_int, default=1, help="worker processes")
+    run.add_argument("--out", help="run folder (default runs/<scenario>-<timestamp>)")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    check = sub.add_parser("check", help="validate scenarios without running them")
+    check.add_argument("scenarios", nargs="+", help="scenario files or catalogue names")
+    check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+
+    sub.add_parser("list", help="list the scenario catalogue")
+
+    explain = sub.add_parser("explain", help="print a scenario's teaching narrative")
+    explain.add_argument("scenario")
+
+    reproduce = sub.add_parser("reproduce", help="regenerate the committed figures")
+    reproduce.add_argument("scenarios", nargs="*", help="only these scenarios (default: all)")
+    reproduce.add_argument("--out", default="figures", help="folder for the figures")
+    reproduce.add_argument("--jobs", type=_positive_int, default=1)
+    return parser
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from sim.experiment.api import run
+    from sim.experiment.progress import progress_bar
+    from sim.scenario.resolve import load_scenario
+
+    scenario = load_scenario(args.scenario, args.set, args.variant or None)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-{stamp}"
+    reps = args.reps or scenario.meta.replicates
+    total = reps * len(scenario.configs)
+    with progress_bar(total, f"{scenario.name}", enabled=not args.no_progress) as tick:
+        result = run(
+            scenario,
+            reps=args.reps,
+            seed=args.seed,
+            horizon_days=args.horizon_days,
+            overrides=args.set,
+            jobs=args.jobs,
+            out=out,
+            on_task_done=tick,
+        )
+    print(
+        f"{scenario.name}: {len(scenario.configs)} variants × {reps} replicates "
+        f"in {result.manifest['wall_seconds']:.1f} s → {out}"
+    )
+    _print_headline(result.summary)
+    return EXIT_OK
+
+
+def _print_headline(summary) -> None:  # noqa: ANN001 - a summary DataFrame
+    table = summary.copy()
+    table["metric"] = table["metric"] + table["entity"].map(lambda e: f":{e}" if e else "")
+    wide = table.pivot_table(index="variant", columns="metric", values="mean", sort=False)
+    print(wide.to_string(float_format=lambda x: f"{x:.4g}"))
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from sim.scenario.resolve import load_scenario
+
+    for name in args.scenarios:
+        scenario = load_scenario(name, args.set)
+        print(
+            f"ok  {scenario.source}: {len(scenario.configs)} variants "
+            f"({', '.join(scenario.variants)})"
+        )
+    return EXIT_OK
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from sim.scenario.loader import catalogue
+    from sim.scenario.resolve import load_scenario
+
+    for name, path in sorted(catalogue().items()):
+        try:
+            title = load_scenario(path).meta.title
+        except ConfigError as error:
+            title = f"(invalid: {error})"
+        print(f"{name:28s} {title}")
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from sim.scenario.resolve import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    t = scenario.teaching
+    print(f"{scenario.name} — {scenario.meta.title}")
+    if scenario.meta.paper_section:
+        print(f"Paper section: {scenario.meta.paper_section}")
+    for heading, body in (
+        ("What it shows", t.summary),
+        ("Mechanism", t.mechanism),
+        ("In the figure", t.look_at),
+        ("Mitigations", t.mitigations),
+    ):
+        if body.strip():
+            print(f"\n{heading}\n" + textwrap.fill(" ".join(body.split()), 88))
+    print("\nVariants")
+    for name in scenario.variants:
+        print(f"  {name:16s} {scenario.descriptions.get(name, '')}")
+    if t.questions:
+        print("\nQuestions")
+        for i, q in enumerate(t.questions, 1):
+            print(textwrap.fill(q, 88, initial_indent=f"  {i}. ", subsequent_indent="     "))
+    if t.reading:
+        print("\nReading")
+        for ref in t.reading:
+            print(f"  - {ref}")
+    print(f"\nRun it: debtsim run {scenario.name}")
+    return EXIT_OK
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from sim.experiment.reproduce import reproduce
+
+    for path in reproduce(args.scenarios or None, Path(args.out), jobs=args.jobs):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "run": _cmd_run,
+    "check": _cmd_check,
+    "list": _cmd_list,
+    "explain": _cmd_explain,
+    "reproduce": _cmd_reproduce,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except (ConfigError, UsageError) as error:
+        print(f"debtsim: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("debtsim: interrupted; finished replicates are kept under parts/", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

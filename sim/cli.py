@@ -26,7 +26,8 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser that raises instead of exiting, so main() owns the exit code."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog.removeprefix('debtsim ') or 'debtsim'}: {message}")
+        command = self.prog.removeprefix("debtsim").strip()
+        raise UsageError(f"{command}: {message}" if command else message)
 
 
 def _positive_int(text: str) -> int:

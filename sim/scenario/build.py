@@ -23,6 +23,10 @@ def _make(section: str, name: str, raw: Any, path: str, default_kind: str | None
     kind = raw.get("kind", default_kind)
     if kind is None:
         raise ConfigError(f"missing 'kind'; allowed: {', '.join(sorted(kinds))}", path=path)
+    if not isinstance(kind, str):
+        raise ConfigError(
+            f"expected a string; allowed: {', '.join(sorted(kinds))}", path=f"{path}.kind"
+        )
     if kind not in kinds:
         raise ConfigError(
             f"unknown kind {kind!r}{suggest(str(kind), kinds)}; allowed: {', '.join(sorted(kinds))}",
@@ -55,6 +59,13 @@ def build_components(config: Mapping[str, Any]) -> list[Component]:
             raise ConfigError(
                 f"serves {system.params.serves!r}, but the world is called {world.name!r}",
                 path=f"systems.{system.name}.serves",
+            )
+        slate = getattr(getattr(system.params, "policy", None), "slate", None)
+        items = getattr(world.params, "items", None)
+        if slate is not None and items is not None and slate > items:
+            raise ConfigError(
+                f"got {slate}; must be <= world.items ({items}): a slate holds distinct items",
+                path=f"systems.{system.name}.policy.slate",
             )
     return [world, *systems]
 

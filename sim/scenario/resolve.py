@@ -111,9 +111,11 @@ def resolve_tree(
         tree = dict(tree)
         parsed = [parse_override(text) for text in overrides]
         for key, value in parsed:
-            if key.startswith("variants."):
+            if key.split(".")[0] == "extends":
+                raise ConfigError("--set cannot change extends (bases are merged on reading)")
+            if key.split(".")[0] == "variants":
                 tree = set_path(tree, key, value)
-        late = [(k, v) for k, v in parsed if not k.startswith("variants.")]
+        late = [(k, v) for k, v in parsed if k.split(".")[0] != "variants"]
         base = {k: v for k, v in tree.items() if k not in ("variants", "teaching", "figure")}
         for key, value in late:
             if key.split(".")[0] in ("teaching", "figure"):

@@ -40,9 +40,7 @@ def plain_numpy_loop(users: int, items: int, days: int, visit: float, slate: int
         c = rng.random(p.shape) < p
         cells = seg[who][:, None] * items + shown
         imps += np.bincount(cells.ravel(), minlength=segments * items).reshape(segments, items)
-        clicks += np.bincount(cells.ravel(), c.ravel(), segments * items).reshape(
-            segments, items
-        )
+        clicks += np.bincount(cells.ravel(), c.ravel(), segments * items).reshape(segments, items)
     return time.perf_counter() - started
 
 
@@ -62,8 +60,10 @@ def main() -> None:
     plain = plain_numpy_loop(args.users, args.items, args.days, visit, 5)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     requests = int(args.users * visit * args.days)
-    print(f"workload: {args.users:,} users × {args.items} items × {args.days} days "
-          f"(~{requests:,} requests, variant {args.variant})")
+    print(
+        f"workload: {args.users:,} users × {args.items} items × {args.days} days "
+        f"(~{requests:,} requests, variant {args.variant})"
+    )
     print(f"debtsim (full engine, all metrics): {engine:8.2f} s")
     print(f"plain numpy loop (no engine, CTR only): {plain:8.2f} s")
     print(f"ratio debtsim / plain loop: {engine / plain:.2f}")

@@ -12,12 +12,15 @@ import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from sim import __version__
 from sim.core.errors import ConfigError, UsageError
 
-__all__ = ["main", "build_parser"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -130,7 +133,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_headline(summary) -> None:  # noqa: ANN001 - a summary DataFrame
+def _print_headline(summary: pd.DataFrame) -> None:
     table = summary.copy()
     table["metric"] = table["metric"] + table["entity"].map(lambda e: f":{e}" if e else "")
     wide = table.pivot_table(index="variant", columns="metric", values="mean", sort=False)

@@ -37,7 +37,7 @@ def replicate_values(metrics: pd.DataFrame, aggregates: Mapping[str, str]) -> pd
 def summarize(
     metrics: pd.DataFrame, aggregates: Mapping[str, str], level: float = 0.95
 ) -> pd.DataFrame:
-    """The summary frame: per variant, system, entity and metric, the mean and CI over replicates."""
+    """Per variant, system, entity and metric: the mean and CI over replicates."""
     per_rep = replicate_values(metrics, aggregates)
     rows = []
     for key, group in per_rep.groupby(KEYS, sort=True, observed=True):

@@ -12,6 +12,7 @@ evaluation metrics, never for decisions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from sim.analysis.inequality import gini
 from sim.components.payloads import Outcomes, Requests, Slates
 from sim.core.params import param
 from sim.engine.component import Component, Process
+from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.estimators import sigmoid
 
@@ -68,7 +70,7 @@ class Marketplace(Component):
             bus.declare_read(self.name, f"{server}.slates")
         self._bus = bus
 
-    def setup(self, env) -> None:
+    def setup(self, env: Environment) -> None:
         super().setup(env)
         p, rng = self.params, self.rng
         centroids = rng.standard_normal((p.segments, p.factors))
@@ -94,7 +96,7 @@ class Marketplace(Component):
         affinity = np.einsum("nd,nkd->nk", self.user_factors[users], self.item_factors[items])
         return sigmoid(self.item_logit[items] + self.params.taste_scale * affinity)
 
-    def _user_chunks(self):
+    def _user_chunks(self) -> Iterator[tuple[slice, np.ndarray]]:
         step = max(1, _CHUNK_CELLS // self.params.items)
         for start in range(0, self.params.users, step):
             rows = slice(start, min(start + step, self.params.users))

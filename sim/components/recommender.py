@@ -21,6 +21,7 @@ from sim.components.pipeline import CountLog, TrainingParams
 from sim.core.errors import ConfigError
 from sim.core.params import from_mapping, param, suggest
 from sim.engine.component import Component, Process
+from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.estimators import BetaBernoulli
 from sim.learn.policies import POLICIES, UniformRandom
@@ -39,7 +40,7 @@ class RecommenderParams:
     mode: Literal["serve", "shadow"] = param("serve", doc="shadow systems are not shown")
     model: Any = None
     policy: Any = None
-    training: TrainingParams = TrainingParams()
+    training: TrainingParams = dataclasses.field(default_factory=TrainingParams)
 
 
 def _build_part(registry: Mapping[str, type], raw: Any, path: str, default_kind: str) -> Any:
@@ -93,7 +94,7 @@ class Recommender(Component):
         bus.declare_read(self.name, f"{world}.truth", audit=True)
         self._bus = bus
 
-    def setup(self, env) -> None:
+    def setup(self, env: Environment) -> None:
         super().setup(env)
         truth = self._bus.get(f"{self.params.serves}.truth").read(by=self.name)
         self._ctr_true = truth.ctr_true  # audit only: evaluation metrics, never decisions

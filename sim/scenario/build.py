@@ -28,8 +28,9 @@ def _make(section: str, name: str, raw: Any, path: str, default_kind: str | None
             f"expected a string; allowed: {', '.join(sorted(kinds))}", path=f"{path}.kind"
         )
     if kind not in kinds:
+        allowed = ", ".join(sorted(kinds))
         raise ConfigError(
-            f"unknown kind {kind!r}{suggest(str(kind), kinds)}; allowed: {', '.join(sorted(kinds))}",
+            f"unknown kind {kind!r}{suggest(str(kind), kinds)}; allowed: {allowed}",
             path=f"{path}.kind",
         )
     cls = kinds[kind]

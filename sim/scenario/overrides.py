@@ -59,7 +59,8 @@ def parse_override(text: str) -> tuple[str, Any]:
     key, raw = (part.strip() for part in text.split("=", 1))
     if not _KEY_PATH.match(key):
         raise ConfigError(
-            f"--set {text!r}: {key!r} is not a key path (dotted names like systems.ranker.policy.kind)"
+            f"--set {text!r}: {key!r} is not a key path "
+            "(dotted names like systems.ranker.policy.kind)"
         )
     if raw == "":
         raise ConfigError(f"--set {text!r}: the value is empty")

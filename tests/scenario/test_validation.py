@@ -407,10 +407,11 @@ def test_extends_changes_only_what_the_child_sets(tmp_path):
     child = write(tmp_path, "child.toml", 'extends = "base.toml"\n\n[world]\nusers = 300\n')
     base = load_scenario(tmp_path / "base.toml")
     derived = load_scenario(child)
-    assert derived.name == "child"
+    assert (base.name, derived.name) == ("base", "child")  # a base's name is not inherited
     assert derived.variants == base.variants
     for name in base.variants:
-        assert changed_keys(base.configs[name], derived.configs[name]) == {"world.users"}
+        changed = changed_keys(base.configs[name], derived.configs[name])
+        assert changed - {"scenario.name"} == {"world.users"}
         assert derived.configs[name]["world"]["users"] == 300
 
 

@@ -1,0 +1,210 @@
+"""The ``debtsim`` command line, called in-process: catalogue, explain, check, run, bad input.
+
+Bad input exits 2 with exactly one ``debtsim: error:`` line on stderr and never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "direct_feedback_loop.toml"
+VARIANTS = ["greedy", "epsilon_greedy", "ucb1", "thompson", "softmax", "holdout"]
+
+
+@pytest.fixture(autouse=True)
+def _in_the_repository(monkeypatch):
+    """Catalogue names resolve against ./scenarios, so run from the repository root."""
+    monkeypatch.chdir(ROOT)
+
+
+def one_error(capsys, argv: list[str]) -> str:
+    """Run ``argv``; assert exit 2 and one error line; return that line."""
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 2, (argv, out, err)
+    assert "Traceback" not in err + out
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("debtsim: error: "), err
+    assert lines[0].count("debtsim: error:") == 1, err
+    return lines[0]
+
+
+def test_list_shows_the_catalogue_with_titles(capsys):
+    assert main(["list"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    line = next(line for line in out.splitlines() if line.startswith("direct_feedback_loop"))
+    assert "greedy recommender learns only from its own choices" in line
+    assert "invalid" not in line
+
+
+def test_explain_prints_the_narrative_and_variants(capsys):
+    assert main(["explain", "direct_feedback_loop"]) == 0
+    out, _ = capsys.readouterr()
+    assert out.startswith("direct_feedback_loop — ")
+    assert "Paper section: Feedback Loops / Direct feedback loops" in out
+    for heading in ("What it shows", "Mechanism", "In the figure", "Mitigations", "Questions"):
+        assert f"\n{heading}\n" in out
+    assert "never get the chance to prove themselves" in out
+    variants_block = out.split("\nVariants\n", 1)[1].split("\n\n", 1)[0]
+    assert [line.split()[0] for line in variants_block.splitlines()] == VARIANTS
+    assert "Run it: debtsim run direct_feedback_loop" in out
+
+
+@pytest.mark.parametrize("target", [str(SCENARIO), "scenarios/direct_feedback_loop.toml"])
+def test_check_a_valid_file(capsys, target):
+    assert main(["check", target]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith("ok  ")
+    assert "6 variants" in out
+    assert all(v in out for v in VARIANTS)
+
+
+def test_check_with_overrides(capsys):
+    argv = ["check", "direct_feedback_loop", "--set", "world.users=300", "--set", "world.items=20"]
+    assert main(argv) == 0
+    assert "ok  " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needles"),
+    [
+        (["run", "no_such_scenario"], ("no scenario called 'no_such_scenario'",)),
+        (["run", "direct_feedbak_loop"], ("did you mean 'direct_feedback_loop'",)),
+        (["check", "missing.toml"], ("no such scenario file: missing.toml",)),
+        (["run", "some/dir/missing.toml"], ("no such scenario file",)),
+        (["run", "direct_feedback_loop", "--reps", "0"], ("--reps", "positive integer")),
+        (["run", "direct_feedback_loop", "--reps", "x"], ("--reps", "'x'")),
+        (["run", "direct_feedback_loop", "--seed", "-1"], ("--seed", "non-negative")),
+        (["run", "direct_feedback_loop", "--seed", "1.5"], ("--seed",)),
+        (["run", "direct_feedback_loop", "--horizon-days", "0"], ("--horizon-days", "positive")),
+        (["run", "direct_feedback_loop", "--horizon-days", "nan"], ("--horizon-days",)),
+        (["run", "direct_feedback_loop", "--jobs", "0"], ("--jobs", "positive integer")),
+        (["run", "direct_feedback_loop", "--set", "nokey"], ("--set 'nokey'", "KEY.PATH=VALUE")),
+        (["run", "direct_feedback_loop", "--set", "world.users=-5"], ("world.users", ">= 1")),
+        (
+            ["run", "direct_feedback_loop", "--set", "world.users=abc"],
+            ("world.users", "expected an integer", "'abc'"),
+        ),
+        (["check", "direct_feedback_loop", "--set", "world.userz=5"], ("did you mean 'users'",)),
+        (["run", "direct_feedback_loop", "--variant", "nope"], ("--variant", "no variant 'nope'")),
+        (["run", "direct_feedback_loop", "--variant", "thompsn"], ("did you mean 'thompson'",)),
+        (["explain", "nope"], ("no scenario called 'nope'",)),
+        (["frobnicate"], ("invalid choice", "'frobnicate'")),
+        ([], ("required",)),
+        (["run"], ("required",)),
+        (["run", "direct_feedback_loop", "--bogus"], ("unrecognized arguments",)),
+    ],
+)
+def test_bad_input_exits_2_with_one_message(capsys, argv, needles):
+    line = one_error(capsys, argv)
+    for needle in needles:
+        assert needle in line, line
+
+
+def test_config_errors_name_the_file(capsys):
+    line = one_error(capsys, ["check", str(SCENARIO), "--set", "world.users=-5"])
+    assert str(SCENARIO) in line
+
+
+def test_bad_toml_file_exits_2(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[world\nusers = 3\n", encoding="utf-8")
+    line = one_error(capsys, ["check", str(bad)])
+    assert str(bad) in line
+    assert "invalid TOML" in line
+
+
+def test_a_small_real_run(capsys, tmp_path):
+    out = tmp_path / "run"
+    argv = [
+        "run",
+        "direct_feedback_loop",
+        "--reps",
+        "2",
+        "--horizon-days",
+        "5",
+        "--set",
+        "world.users=300",
+        "--set",
+        "world.items=20",
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
+    assert main(argv) == 0
+    stdout, err = capsys.readouterr()
+    assert "Traceback" not in err
+    assert "6 variants × 2 replicates" in stdout
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["scenario"] == "direct_feedback_loop"
+    assert manifest["replicates"] == 2
+    assert manifest["horizon_days"] == 5.0
+    assert manifest["overrides"] == ["world.users=300", "world.items=20"]
+    assert list(manifest["variants"]) == VARIANTS
+    for variant in manifest["variants"].values():
+        assert variant["config"]["world"]["users"] == 300
+        assert variant["config"]["world"]["items"] == 20
+
+    metrics = pd.read_parquet(out / "metrics.parquet")
+    assert list(metrics.columns) == [
+        "variant",
+        "replicate",
+        "day",
+        "system",
+        "entity",
+        "metric",
+        "value",
+    ]
+    assert set(metrics["variant"]) == set(VARIANTS)
+    assert set(metrics["replicate"]) == {0, 1}
+    assert metrics["day"].between(0, 5).all()
+    assert {"regret", "ctr"} <= set(metrics["metric"])
+
+    events = pd.read_parquet(out / "events.parquet")
+    assert {"variant", "replicate"} <= set(events.columns)
+    assert len(events) > 0
+
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
+    assert list(summary.columns) == [
+        "variant",
+        "system",
+        "entity",
+        "metric",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "n",
+    ]
+    assert set(summary["variant"]) == set(VARIANTS)
+    assert (summary["n"] == 2).all()
+
+    figures = out / "figures"
+    assert list(figures.glob("*.png"))
+    assert list(figures.glob("*.svg"))
+    assert not (out / "parts").exists() or not any((out / "parts").iterdir())
+
+
+def test_python_dash_m_sim_list():
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "direct_feedback_loop" in done.stdout

@@ -54,6 +54,7 @@ def main() -> None:
     overrides = [f"world.users={args.users}", f"world.items={args.items}"]
     scenario = load_scenario("direct_feedback_loop", overrides, [args.variant])
     visit = scenario.configs[args.variant]["world"]["visit_prob_per_day"]
+    sim.run(scenario, reps=1, horizon_days=2)  # warm-up: imports and caches, not timed
     started = time.perf_counter()
     result = sim.run(scenario, reps=1, horizon_days=args.days)
     engine = time.perf_counter() - started

@@ -63,5 +63,10 @@ def test_run_folder_round_trips(tmp_path: pd.DataFrame) -> None:
     assert loaded.manifest["root_seed"] == 7
     assert len(loaded.manifest["replicate_seeds"]) == 3
     assert set(loaded.manifest["variants"]) == {
-        "greedy", "epsilon_greedy", "ucb1", "thompson", "softmax", "holdout"
+        "greedy",
+        "epsilon_greedy",
+        "ucb1",
+        "thompson",
+        "softmax",
+        "holdout",
     }

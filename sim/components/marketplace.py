@@ -28,6 +28,13 @@ from sim.learn.estimators import sigmoid
 __all__ = ["MarketTruth", "Marketplace", "MarketplaceParams"]
 
 _CHUNK_CELLS = 4_000_000  # users × items evaluated at once when computing truth
+_ORACLE_DEPTH = 10  # best CTRs kept per user, enough for slates of up to this size
+
+
+def _top_values(values: np.ndarray, k: int) -> np.ndarray:
+    """Each row's ``k`` largest values, largest first."""
+    top = np.partition(values, values.shape[1] - k, axis=1)[:, -k:]
+    return -np.sort(-top, axis=1)
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ class Marketplace(Component):
         return sigmoid(self.item_logit[items] + self.params.taste_scale * affinity)
 
     def _user_chunks(self) -> Iterator[tuple[slice, np.ndarray]]:
+        """True CTR of every user for every item, a block of users at a time."""
         step = max(1, _CHUNK_CELLS // self.params.items)
         for start in range(0, self.params.users, step):
             rows = slice(start, min(start + step, self.params.users))
@@ -106,20 +114,27 @@ class Marketplace(Component):
             yield rows, sigmoid(logits)
 
     def _segment_truth(self) -> np.ndarray:
+        """Mean true CTR per (segment, item); also caches each user's best CTRs for the oracle."""
         p = self.params
+        depth = min(p.items, _ORACLE_DEPTH)
         sums = np.zeros((p.segments, p.items))
+        self._best = np.empty((p.users, depth))
         for rows, ctr in self._user_chunks():
-            np.add.at(sums, self.segment_of[rows], ctr)
+            members = self.segment_of[rows] == np.arange(p.segments)[:, None]
+            sums += members.astype(float) @ ctr
+            self._best[rows] = _top_values(ctr, depth)
         sizes = np.bincount(self.segment_of, minlength=p.segments).astype(float)
         return sums / np.maximum(sizes, 1.0)[:, None]
 
     def oracle_value(self, slate: int) -> np.ndarray:
         """Per user, the expected clicks of the best possible slate of ``slate`` items."""
         if slate not in self._oracle_value:
-            value = np.empty(self.params.users)
-            for rows, ctr in self._user_chunks():
-                best = np.partition(ctr, ctr.shape[1] - slate, axis=1)[:, -slate:]
-                value[rows] = best.sum(axis=1)
+            if slate <= self._best.shape[1]:
+                value = self._best[:, :slate].sum(axis=1)
+            else:
+                value = np.empty(self.params.users)
+                for rows, ctr in self._user_chunks():
+                    value[rows] = _top_values(ctr, slate).sum(axis=1)
             self._oracle_value[slate] = value
         return self._oracle_value[slate]
 

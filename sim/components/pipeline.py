@@ -30,36 +30,44 @@ class TrainingParams:
 
 
 class CountLog:
-    """Per-day impressions and clicks per (context, item), plus lifetime totals."""
+    """Impressions and clicks per (context, item): lifetime totals, and per day for a window.
 
-    def __init__(self, contexts: int, items: int):
+    Outcomes are logged when they arrive, never ahead of the clock. With ``window_days = 0``
+    training uses everything, which is the running total; otherwise per-day counts are kept for
+    the window only.
+    """
+
+    def __init__(self, contexts: int, items: int, window_days: float = 0.0):
         self.shape = (contexts, items)
+        self.window_days = window_days
         self.days: dict[float, tuple[np.ndarray, np.ndarray]] = {}
         self.total_impressions = np.zeros(self.shape, dtype=np.int64)
+        self.total_clicks = np.zeros(self.shape, dtype=np.int64)
 
     def add(self, day: float, contexts: np.ndarray, items: np.ndarray, clicks: np.ndarray) -> None:
         """Log one batch of shown items (``items`` (n, k)) and their clicks, on ``day``."""
-        imps, clk = self.days.get(day) or (
-            np.zeros(self.shape, dtype=np.int64),
-            np.zeros(self.shape, dtype=np.int64),
-        )
         cells = np.ravel_multi_index(
             (np.broadcast_to(contexts[:, None], items.shape).ravel(), items.ravel()), self.shape
         )
         size = self.shape[0] * self.shape[1]
         shown = np.bincount(cells, minlength=size).reshape(self.shape)
         clicked = np.bincount(cells, weights=clicks.ravel(), minlength=size).reshape(self.shape)
-        self.days[day] = (imps + shown, clk + clicked.astype(np.int64))
+        clicked = clicked.astype(np.int64)
         self.total_impressions += shown
+        self.total_clicks += clicked
+        if self.window_days > 0:
+            imps, clk = self.days.get(day, (0, 0))
+            self.days[day] = (imps + shown, clk + clicked)
 
-    def window(self, now: float, window_days: float) -> tuple[np.ndarray, np.ndarray]:
+    def training_counts(self, now: float) -> tuple[np.ndarray, np.ndarray]:
         """Summed (impressions, clicks) of the days in ``(now - window_days, now]`` (0: all)."""
+        if self.window_days <= 0:
+            return self.total_impressions.copy(), self.total_clicks.copy()
+        self.days = {d: v for d, v in self.days.items() if d > now - self.window_days}
         imps = np.zeros(self.shape, dtype=np.int64)
         clk = np.zeros(self.shape, dtype=np.int64)
         for day, (i, c) in self.days.items():
-            if day <= now and (window_days <= 0 or day > now - window_days):
+            if day <= now:
                 imps += i
                 clk += c
-        if window_days > 0:
-            self.days = {d: v for d, v in self.days.items() if d > now - window_days}
         return imps, clk

@@ -99,7 +99,7 @@ class Recommender(Component):
         truth = self._bus.get(f"{self.params.serves}.truth").read(by=self.name)
         self._ctr_true = truth.ctr_true  # audit only: evaluation metrics, never decisions
         contexts, items = self._ctr_true.shape
-        self.log = CountLog(contexts, items)
+        self.log = CountLog(contexts, items, self.params.training.window_days)
         self.model_ = dataclasses.replace(self.params.model)
         self.model_.reset(contexts, items)
         self.version_ = 0
@@ -156,7 +156,7 @@ class Recommender(Component):
         training = self.params.training
         while True:
             yield self.env.timeout(training.every_days)
-            impressions, clicks = self.log.window(self.env.now, training.window_days)
+            impressions, clicks = self.log.training_counts(self.env.now)
             candidate = dataclasses.replace(self.params.model)
             candidate.fit(impressions, clicks)
             self.env.recorder.event(self.env.now, self.name, "retrain", rows=int(impressions.sum()))

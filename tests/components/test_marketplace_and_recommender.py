@@ -44,15 +44,18 @@ def test_oracle_value_is_the_best_slate():
     assert (world.ctr_true(users, random_slates[:, :3]).sum(axis=1) <= best + 1e-12).all()
 
 
-def test_count_log_windows_and_totals():
-    log = CountLog(2, 3)
+@pytest.mark.parametrize("window", [0.0, 3.0])
+def test_count_log_windows_and_totals(window):
+    log = CountLog(2, 3, window)
     log.add(0.0, np.array([0, 1]), np.array([[0, 1], [2, 1]]), np.array([[1, 0], [1, 1]]))
     log.add(5.0, np.array([0]), np.array([[0, 2]]), np.array([[0, 0]]))
-    imps, clicks = log.window(5.0, 0)
-    assert imps.tolist() == [[2, 1, 1], [0, 1, 1]]
-    assert clicks.tolist() == [[1, 0, 0], [0, 1, 1]]
-    imps, _ = log.window(5.0, 3.0)  # only day 5
-    assert imps.tolist() == [[1, 0, 1], [0, 0, 0]]
+    imps, clicks = log.training_counts(5.0)
+    if window == 0:  # everything
+        assert imps.tolist() == [[2, 1, 1], [0, 1, 1]]
+        assert clicks.tolist() == [[1, 0, 0], [0, 1, 1]]
+    else:  # only day 5
+        assert imps.tolist() == [[1, 0, 1], [0, 0, 0]]
+        assert clicks.tolist() == [[0, 0, 0], [0, 0, 0]]
     assert log.total_impressions.sum() == 6
 
 
@@ -63,7 +66,10 @@ def _events(result: sim.RunResult, event: str):
 
 def test_label_delay_holds_outcomes_back():
     result = sim.run(
-        "direct_feedback_loop", reps=1, horizon_days=8, variants=["greedy"],
+        "direct_feedback_loop",
+        reps=1,
+        horizon_days=8,
+        variants=["greedy"],
         overrides=[*SMALL, "systems.ranker.training.label_delay_days=3"],
     )
     retrains = _events(result, "retrain")
@@ -78,9 +84,15 @@ def test_label_delay_holds_outcomes_back():
 
 def test_deploy_latency_delays_new_versions():
     result = sim.run(
-        "direct_feedback_loop", reps=1, horizon_days=10, variants=["greedy"],
-        overrides=[*SMALL, "systems.ranker.training.every_days=2",
-                   "systems.ranker.training.deploy_latency_days=1.5"],
+        "direct_feedback_loop",
+        reps=1,
+        horizon_days=10,
+        variants=["greedy"],
+        overrides=[
+            *SMALL,
+            "systems.ranker.training.every_days=2",
+            "systems.ranker.training.deploy_latency_days=1.5",
+        ],
     )
     retrain_days = _events(result, "retrain").day.tolist()
     deploy_days = _events(result, "deploy").day.tolist()
@@ -90,7 +102,10 @@ def test_deploy_latency_delays_new_versions():
 
 def test_holdout_slice_gets_random_slates_at_the_declared_share():
     result = sim.run(
-        "direct_feedback_loop", reps=2, horizon_days=40, variants=["greedy", "holdout"],
+        "direct_feedback_loop",
+        reps=2,
+        horizon_days=40,
+        variants=["greedy", "holdout"],
         overrides=["world.users=2000", "world.items=25"],
     )
     gini = result.summary.query("metric == 'exposure_gini'").set_index("variant")["mean"]
@@ -99,7 +114,10 @@ def test_holdout_slice_gets_random_slates_at_the_declared_share():
 
 def test_shadow_system_is_never_shown():
     result = sim.run(
-        "direct_feedback_loop", reps=1, horizon_days=5, variants=["greedy"],
+        "direct_feedback_loop",
+        reps=1,
+        horizon_days=5,
+        variants=["greedy"],
         overrides=[*SMALL, "systems.shadow.mode=shadow", "systems.shadow.policy.kind=thompson"],
     )
     shadow = result.metrics[result.metrics.system == "shadow"]

@@ -90,7 +90,7 @@ def test_two_producers_of_one_signal_is_a_wiring_error():
 
 def test_read_of_unknown_signal_suggests_a_name():
     eco = Ecosystem([Ticker("ticker", None), Listener("l", "ticker.cont")], seed=0)
-    with pytest.raises(WiringError, match="did you mean 'ticker.count'"):
+    with pytest.raises(WiringError, match=r"did you mean 'ticker\.count'"):
         eco.wire()
 
 

@@ -344,7 +344,7 @@ def test_the_leaf_table_covers_the_tiny_tree():
 # --- (a) invalid trees ------------------------------------------------------------------
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(invalid_trees())
 @example(("wrong_type", put(tiny(), ("world", "kind"), ["marketplace"])))
 @example(("wrong_type", put(tiny(), (*R, "policy", "kind"), ["greedy"])))
@@ -405,7 +405,9 @@ REAL_KEYS = [
     "figure.panels",
     "extends",
 ]
-JUNK_KEYS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}(\.[A-Za-z_][A-Za-z0-9_-]{0,6}){0,3}", fullmatch=True)
+JUNK_KEYS = st.from_regex(
+    r"[A-Za-z_][A-Za-z0-9_-]{0,6}(\.[A-Za-z_][A-Za-z0-9_-]{0,6}){0,3}", fullmatch=True
+)
 KEYS = st.one_of(
     st.sampled_from(REAL_KEYS),
     st.tuples(st.sampled_from(REAL_KEYS), JUNK_KEYS).map(".".join),
@@ -438,7 +440,7 @@ VALUE_TEXTS = st.one_of(
             '{ kind = "ucb1", slate = 2 }',
             "{ kind = [1] }",
             "'single'",
-            "\"unterminated",
+            '"unterminated',
             "[",
         ]
     ),
@@ -452,7 +454,7 @@ SET_STRINGS = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(SET_STRINGS)
 @example("world.users=abc")
 @example("world.kind.x=1")
@@ -525,8 +527,33 @@ def valid_trees(draw: st.DrawFn) -> dict[str, Any]:
     return tree
 
 
-@settings(max_examples=20, deadline=None)
+def _one_user_slate_of_one() -> dict[str, Any]:
+    """Few visitors and a one-item slate: the ranker often shows each visitor's best item."""
+    tree = tiny()
+    tree["world"].update(users=50, items=5, segments=1, visit_prob_per_day=0.0625)
+    tree["systems"]["ranker"]["policy"] = {
+        "kind": "epsilon_greedy",
+        "slate": 1,
+        "epsilon": 0.0,
+        "decay": "none",
+        "decay_days": 1.0,
+    }
+    tree["systems"]["ranker"]["training"] = {
+        "every_days": 1.0,
+        "window_days": 0,
+        "label_delay_days": 0,
+        "holdout_share": 0.0,
+    }
+    tree["variants"] = {
+        "greedy": {"description": "baseline"},
+        "other": {"systems.ranker.training": {"holdout_share": 0.0, "window_days": 0}},
+    }
+    return tree
+
+
+@settings(max_examples=30, deadline=None)
 @given(valid_trees(), st.integers(3, 5), st.integers(0, 2**32 - 1))
+@example(_one_user_slate_of_one(), 3, 0)
 def test_valid_trees_run_with_sane_metrics(tree, days, seed):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "generated.toml"

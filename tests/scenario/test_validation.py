@@ -175,8 +175,22 @@ def test_the_tiny_file_is_valid_and_equals_the_tree(tmp_path):
     ("path", "value", "needles"),
     [
         ("world.userz", 300, ("world.userz", "did you mean 'users'", "allowed keys", "items")),
-        ("world.itms", 30, ("world.itms", "did you mean 'items'",)),
-        ("scenario.horizon", 3, ("scenario.horizon", "did you mean 'horizon_days'",)),
+        (
+            "world.itms",
+            30,
+            (
+                "world.itms",
+                "did you mean 'items'",
+            ),
+        ),
+        (
+            "scenario.horizon",
+            3,
+            (
+                "scenario.horizon",
+                "did you mean 'horizon_days'",
+            ),
+        ),
         ("systems.ranker.traning", {}, ("systems.ranker.traning", "did you mean 'training'")),
         (
             "systems.ranker.training.window",
@@ -315,7 +329,12 @@ def test_missing_world_kind():
 
 @pytest.mark.parametrize(
     "path",
-    ["world.kind", "systems.ranker.kind", "systems.ranker.policy.kind", "systems.ranker.model.kind"],
+    [
+        "world.kind",
+        "systems.ranker.kind",
+        "systems.ranker.policy.kind",
+        "systems.ranker.model.kind",
+    ],
 )
 @pytest.mark.parametrize("value", [["greedy"], {"a": 1}, 3, True])
 def test_a_kind_of_the_wrong_type_is_a_config_error(path, value):
@@ -457,9 +476,7 @@ def test_an_error_in_the_base_is_reported(tmp_path):
 
 def test_a_variant_changes_only_what_it_patches():
     configs = resolve_tree(tiny(), SOURCE).configs
-    assert changed_keys(configs["greedy"], configs["thompson"]) == {
-        "systems.ranker.policy.kind"
-    }
+    assert changed_keys(configs["greedy"], configs["thompson"]) == {"systems.ranker.policy.kind"}
     assert changed_keys(configs["greedy"], configs["holdout"]) == {
         "systems.ranker.training.holdout_share"
     }
@@ -503,8 +520,9 @@ def test_selecting_variants():
 
 
 def test_an_unknown_variant_gets_a_suggestion():
-    error = rejected(tiny(), "--variant", "'thompsn'", "did you mean 'thompson'", "greedy",
-                     variants=["thompsn"])
+    error = rejected(
+        tiny(), "--variant", "'thompsn'", "did you mean 'thompson'", "greedy", variants=["thompsn"]
+    )
     assert error.path == "--variant"
 
 
@@ -596,11 +614,11 @@ def test_set_of_a_scenario_key():
         ("world.userz=5", ("world.userz", "did you mean 'users'")),
         ("world.kind=shop", ("world.kind", "unknown kind 'shop'")),
         ("world.users.x=1", ("world.users", "expected an integer")),
-        ("systems.ranker.inputs=[\"nope.x\"]", ("systems.ranker.inputs", "nope.x")),
+        ('systems.ranker.inputs=["nope.x"]', ("systems.ranker.inputs", "nope.x")),
         ("scenario.replicates=0", ("scenario.replicates", ">= 1")),
         ("variants.greedy.world.users=5", ("variants.greedy", "baseline")),
         ("variants=3", ("variants",)),
-        ("extends=\"x.toml\"", ("extends",)),
+        ('extends="x.toml"', ("extends",)),
         ("bogus.key=1", ("bogus", "unknown top-level key")),
     ],
 )

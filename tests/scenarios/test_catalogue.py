@@ -1,4 +1,4 @@
-"""Every scenario file in scenarios/ validates, explains itself, runs briefly and draws its figure."""
+"""Every scenario in scenarios/ validates, explains itself, runs briefly and draws its figure."""
 
 from __future__ import annotations
 

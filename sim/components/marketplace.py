@@ -165,7 +165,8 @@ class Marketplace(Component):
         items = slates.items
         ctr = self.ctr_true(users, items)
         clicks = self.rng.random(ctr.shape) < ctr
-        self._regret[server] += float(self.oracle_value(items.shape[1])[users].sum() - ctr.sum())
+        lost = self.oracle_value(items.shape[1])[users] - ctr.sum(axis=1)
+        self._regret[server] += float(np.maximum(lost, 0.0).sum())  # ≥ 0 up to rounding
         self._impressions[server] += np.bincount(items.ravel(), minlength=self.params.items)
         rec.record(env.now, server, "regret", self._regret[server])
         if clicks.size:

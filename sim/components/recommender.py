@@ -50,7 +50,7 @@ def _build_part(registry: Mapping[str, type], raw: Any, path: str, default_kind:
     if not isinstance(raw, Mapping):
         raise ConfigError("expected a table with a 'kind' key", path=path)
     kind = raw.get("kind", default_kind)
-    if kind not in registry:
+    if not isinstance(kind, str) or kind not in registry:
         raise ConfigError(
             f"unknown kind {kind!r}{suggest(str(kind), registry)}; "
             f"allowed: {', '.join(sorted(registry))}",
@@ -70,6 +70,11 @@ class Recommender(Component):
         """Validate the system table (nested ``model``, ``policy``, ``training`` tables)."""
         flat = {k: v for k, v in raw.items() if k not in ("model", "policy", "training")}
         base = from_mapping(RecommenderParams, flat, path, ignore=("kind", "owner"))
+        if not base.inputs or len(set(base.inputs)) != len(base.inputs):
+            raise ConfigError(
+                f"expected one or more distinct signals, got {list(base.inputs)!r}",
+                path=f"{path}.inputs",
+            )
         return RecommenderParams(
             serves=base.serves,
             inputs=base.inputs,

@@ -55,6 +55,19 @@ def _check_top_level(tree: Mapping[str, Any]) -> None:
             )
 
 
+def _check_override_names_a_variant(tree: Mapping[str, Any], key: str) -> None:
+    """``--set variants.NAME.…`` must name a variant of the file (a typo must not add one)."""
+    parts = key.split(".")
+    existing = tree.get("variants", {})
+    baseline = tree.get("scenario", {}).get("baseline", "baseline")
+    names = [*existing, baseline] if isinstance(existing, Mapping) else [baseline]
+    if len(parts) >= 2 and parts[1] not in names:
+        raise ConfigError(
+            f"--set {key}: no variant {parts[1]!r}{suggest(parts[1], names)}; "
+            f"variants: {', '.join(names)}"
+        )
+
+
 def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, tuple[dict, str]]:
     raw = tree.get("variants", {})
     if not isinstance(raw, Mapping):
@@ -114,6 +127,7 @@ def resolve_tree(
             if key.split(".")[0] == "extends":
                 raise ConfigError("--set cannot change extends (bases are merged on reading)")
             if key.split(".")[0] == "variants":
+                _check_override_names_a_variant(tree, key)
                 tree = set_path(tree, key, value)
         late = [(k, v) for k, v in parsed if k.split(".")[0] != "variants"]
         base = {k: v for k, v in tree.items() if k not in ("variants", "teaching", "figure")}

@@ -57,7 +57,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise ConfigError(f"--set {text!r}: expected KEY.PATH=VALUE, e.g. scenario.seed=3")
     key, raw = (part.strip() for part in text.split("=", 1))
-    if not _KEY_PATH.match(key):
+    if not _KEY_PATH.fullmatch(key):
         raise ConfigError(
             f"--set {text!r}: {key!r} is not a key path "
             "(dotted names like systems.ranker.policy.kind)"
@@ -67,7 +67,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     try:
         value = tomllib.loads(f"value = {raw}")["value"]
     except tomllib.TOMLDecodeError:
-        if not _BARE_WORD.match(raw) or raw in ("true", "false", "inf", "nan"):
+        if not _BARE_WORD.fullmatch(raw) or raw in ("true", "false", "inf", "nan"):
             raise ConfigError(
                 f"--set {text!r}: {raw!r} is not a TOML value "
                 '(numbers, true/false, "strings", [lists], {tables}) nor a bare word'

@@ -129,15 +129,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"{scenario.name}: {len(scenario.configs)} variants × {reps} replicates "
         f"in {result.manifest['wall_seconds']:.1f} s → {out}"
     )
-    _print_headline(result.summary)
+    _print_headline(result.summary, scenario.variants, list(scenario.figure.panels))
     return EXIT_OK
 
 
-def _print_headline(summary: pd.DataFrame) -> None:
-    table = summary.copy()
-    table["metric"] = table["metric"] + table["entity"].map(lambda e: f":{e}" if e else "")
-    wide = table.pivot_table(index="variant", columns="metric", values="mean", sort=False)
-    print(wide.to_string(float_format=lambda x: f"{x:.4g}"))
+def _print_headline(summary: pd.DataFrame, variants: list[str], panels: list[str]) -> None:
+    """Mean and 95% CI half-width of the figure's metrics, one row per variant."""
+    label = summary["metric"] + summary["entity"].map(lambda e: f":{e}" if e else "")
+    table = summary.assign(panel=label, half=(summary["ci_high"] - summary["ci_low"]) / 2)
+    columns = [p for p in panels if p in set(table["panel"])] or sorted(set(table["panel"]))
+    cells = table.set_index(["variant", "panel"])
+    width = max(len(v) for v in variants)
+    print(f"{'':{width}}  " + "  ".join(f"{c:>24}" for c in columns))
+    for variant in variants:
+        row = []
+        for column in columns:
+            if (variant, column) in cells.index:
+                mean, half = cells.loc[(variant, column), ["mean", "half"]].to_numpy(float).ravel()
+                row.append(f"{f'{mean:.4g} ± {half:.2g}':>24}")
+            else:
+                row.append(f"{'':>24}")
+        print(f"{variant:{width}}  " + "  ".join(row))
+    n = int(summary["n"].max()) if len(summary) else 0
+    print(f"(mean ± 95% CI half-width over {n} replicates; all metrics in summary.csv)")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -8,7 +8,12 @@ small driver that checks policies against bandit theory. Every random draw comes
 
 from __future__ import annotations
 
-from sim.learn.bandit import simulate_bernoulli_bandit, simulate_bernoulli_bandits
+from sim.learn.bandit import (
+    simulate_bandits,
+    simulate_bernoulli_bandit,
+    simulate_bernoulli_bandits,
+    simulate_gaussian_bandits,
+)
 from sim.learn.estimators import (
     ESTIMATORS,
     BetaBernoulli,
@@ -17,6 +22,7 @@ from sim.learn.estimators import (
     RidgeRegression,
     sigmoid,
 )
+from sim.learn.gaussian import GaussianArms
 from sim.learn.policies import (
     POLICIES,
     UCB1,
@@ -37,6 +43,7 @@ __all__ = [
     "ArmBelief",
     "BetaBernoulli",
     "EpsilonGreedy",
+    "GaussianArms",
     "Greedy",
     "NotFittedError",
     "OnlineLogisticRegression",
@@ -46,7 +53,9 @@ __all__ = [
     "Thompson",
     "UniformRandom",
     "sigmoid",
+    "simulate_bandits",
     "simulate_bernoulli_bandit",
     "simulate_bernoulli_bandits",
+    "simulate_gaussian_bandits",
     "top_k",
 ]

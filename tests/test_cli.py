@@ -17,7 +17,7 @@ from sim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "direct_feedback_loop.toml"
-VARIANTS = ["greedy", "epsilon_greedy", "ucb1", "thompson", "softmax", "holdout"]
+VARIANTS = ["greedy", "epsilon_greedy", "epsilon_decay", "ucb1", "thompson", "softmax", "holdout"]
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +67,7 @@ def test_check_a_valid_file(capsys, target):
     out, err = capsys.readouterr()
     assert err == ""
     assert out.startswith("ok  ")
-    assert "6 variants" in out
+    assert f"{len(VARIANTS)} variants" in out
     assert all(v in out for v in VARIANTS)
 
 
@@ -146,7 +146,7 @@ def test_a_small_real_run(capsys, tmp_path):
     assert main(argv) == 0
     stdout, err = capsys.readouterr()
     assert "Traceback" not in err
-    assert "6 variants × 2 replicates" in stdout
+    assert f"{len(VARIANTS)} variants × 2 replicates" in stdout
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["scenario"] == "direct_feedback_loop"

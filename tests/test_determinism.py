@@ -65,6 +65,7 @@ def test_run_folder_round_trips(tmp_path: pd.DataFrame) -> None:
     assert set(loaded.manifest["variants"]) == {
         "greedy",
         "epsilon_greedy",
+        "epsilon_decay",
         "ucb1",
         "thompson",
         "softmax",

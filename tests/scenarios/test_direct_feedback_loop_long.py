@@ -11,7 +11,7 @@ import sim
 
 pytestmark = pytest.mark.slow
 SEEDS = 30
-MITIGATIONS = ["epsilon_greedy", "ucb1", "thompson", "softmax", "holdout"]
+MITIGATIONS = ["epsilon_greedy", "epsilon_decay", "ucb1", "thompson", "softmax", "holdout"]
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +32,17 @@ def test_every_mitigation_reduces_regret(final, mitigation: str) -> None:
     assert regret[mitigation].mean() < 0.6 * regret["greedy"].mean()
 
 
-@pytest.mark.parametrize("mitigation", ["epsilon_greedy", "ucb1", "thompson", "holdout"])
+EXPLORING = ["epsilon_greedy", "epsilon_decay", "ucb1", "thompson", "holdout"]
+
+
+@pytest.mark.parametrize("mitigation", EXPLORING)
 def test_exploring_mitigations_spread_exposure(final, mitigation: str) -> None:
     gini = final[("exposure_gini", "")]
     diff = gini["greedy"] - gini[mitigation]
     assert stats.ttest_1samp(diff, 0, alternative="greater").pvalue < 0.001
 
 
-@pytest.mark.parametrize("mitigation", ["epsilon_greedy", "ucb1", "thompson", "holdout"])
+@pytest.mark.parametrize("mitigation", EXPLORING)
 def test_exploring_mitigations_learn_about_rare_items(final, mitigation: str) -> None:
     error = final[("estimate_error", "rarely_shown")]
     diff = error["greedy"] - error[mitigation]

@@ -50,6 +50,7 @@ class RunResult:
             title if title is not None else spec.get("title", self.manifest.get("scenario", "")),
             system=spec.get("system") or None,
             baseline=self.manifest.get("baseline"),
+            log_panels=spec.get("log_panels", ()),
         )
 
     def save_figures(self, folder: str | Path, stem: str | None = None) -> list[Path]:
@@ -131,6 +132,7 @@ def run(
         "panels": list(scenario.figure.panels),
         "title": scenario.figure.title or scenario.meta.title,
         "system": scenario.figure.system,
+        "log_panels": list(scenario.figure.log_panels),
     }
     manifest["figure"] = figure_spec
     result = RunResult(metrics, events, summary, manifest, None, figure_spec)

@@ -46,6 +46,7 @@ def variant_figure(
     title: str = "",
     system: str | None = None,
     baseline: str | None = None,
+    log_panels: Sequence[str] = (),
 ) -> Figure:
     """One panel per ``metric[:entity]``, one line per variant with its CI band."""
     panels = list(panels) or sorted(metrics["metric"].unique())
@@ -68,6 +69,8 @@ def variant_figure(
                     band["day"], band["ci_low"], band["ci_high"], color=colors(i), alpha=0.18, lw=0
                 )
             ax.set_title(panel_label(panel))
+            if panel in log_panels:
+                ax.set_yscale("log")
             ax.set_xlabel("day")
         for ax in axes.ravel()[len(panels) :]:
             ax.set_visible(False)

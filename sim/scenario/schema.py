@@ -44,3 +44,4 @@ class FigureSpec:
     panels: tuple[str, ...] = param([], doc="metric or metric:entity per panel")
     title: str = param("", doc="figure title")
     system: str = param("", doc="system whose metrics are drawn (default: all)")
+    log_panels: tuple[str, ...] = param([], doc="panels drawn with a logarithmic y axis")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sim.core.errors import ConfigError
@@ -41,6 +41,19 @@ def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, A
             out[key] = deep_merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
+    return out
+
+
+def drop_paths(tree: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
+    """A new tree without the values at the dotted ``paths`` (absent paths are ignored)."""
+    out = copy.deepcopy(dict(tree))
+    for path in paths:
+        *parents, last = path.split(".")
+        node: Any = out
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
     return out
 
 

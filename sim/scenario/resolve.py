@@ -17,7 +17,13 @@ from sim.core.params import from_mapping, suggest
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import build_components, check_wiring
 from sim.scenario.loader import find_scenario, read_scenario_file
-from sim.scenario.overrides import deep_merge, expand_dotted, parse_override, set_path
+from sim.scenario.overrides import (
+    deep_merge,
+    drop_paths,
+    expand_dotted,
+    parse_override,
+    set_path,
+)
 from sim.scenario.schema import TOP_LEVEL_KEYS, FigureSpec, ScenarioMeta, Teaching
 
 __all__ = ["Scenario", "load_scenario", "resolve_tree", "validate_tree"]
@@ -68,11 +74,24 @@ def _check_override_names_a_variant(tree: Mapping[str, Any], key: str) -> None:
         )
 
 
-def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, tuple[dict, str]]:
+@dataclass(frozen=True)
+class _Patch:
+    """One variant: tables it replaces wholesale, then the patch merged in."""
+
+    patch: dict[str, Any]
+    description: str
+    replace: tuple[str, ...] = ()
+
+    def apply(self, base: Mapping[str, Any]) -> dict[str, Any]:
+        tree = drop_paths(base, self.replace)
+        return deep_merge(tree, self.patch)
+
+
+def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch]:
     raw = tree.get("variants", {})
     if not isinstance(raw, Mapping):
         raise ConfigError("expected a table of variants", path="variants")
-    patches: dict[str, tuple[dict, str]] = {baseline: ({}, "the baseline")}
+    patches: dict[str, _Patch] = {baseline: _Patch({}, "the baseline")}
     for name, patch in raw.items():
         path = f"variants.{name}"
         if not isinstance(patch, Mapping):
@@ -81,15 +100,19 @@ def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, tuple[
         description = patch.pop("description", "")
         if not isinstance(description, str):
             raise ConfigError("expected a string", path=f"{path}.description")
+        replace = patch.pop("replace", [])
+        if not isinstance(replace, list) or not all(isinstance(r, str) for r in replace):
+            raise ConfigError("expected a list of key paths", path=f"{path}.replace")
         patch = expand_dotted(patch)
-        for key in patch:
+        for key in [*patch, *(r.split(".")[0] for r in replace)]:
             if key not in ("world", "systems"):
                 raise ConfigError(
                     "a variant may patch only [world] and [systems] tables", path=f"{path}.{key}"
                 )
-        if name == baseline and patch:
+        if name == baseline and (patch or replace):
             raise ConfigError("the baseline variant may not patch anything", path=path)
-        patches[name] = (patch, description or patches.get(name, ({}, ""))[1])
+        default = patches[name].description if name in patches else ""
+        patches[name] = _Patch(patch, description or default, tuple(replace))
     return patches
 
 
@@ -153,7 +176,7 @@ def resolve_tree(
                 )
         configs: dict[str, dict[str, Any]] = {}
         for name in chosen:
-            resolved = deep_merge(base, patches[name][0])
+            resolved = patches[name].apply(base)
             for key, value in late:
                 if key.split(".")[0] not in ("teaching", "figure"):
                     resolved = set_path(resolved, key, value)
@@ -165,5 +188,5 @@ def resolve_tree(
             configs[name] = resolved
     except ConfigError as error:
         raise error.located(source=source) from None
-    descriptions = {name: patches[name][1] for name in configs}
+    descriptions = {name: patches[name].description for name in configs}
     return Scenario(source, meta, teaching, figure, configs, descriptions)

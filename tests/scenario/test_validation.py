@@ -295,7 +295,8 @@ def test_unknown_world_kind():
         "world.kind",
         "unknown kind 'marketplac'",
         "did you mean 'marketplace'",
-        "allowed: marketplace",
+        "allowed: ",
+        "marketplace",
     )
     assert error.path == "world.kind"
 
@@ -624,3 +625,31 @@ def test_set_of_a_scenario_key():
 )
 def test_bad_set_values_are_located(text, needles):
     rejected(tiny(), *needles, overrides=[text])
+
+
+def test_a_variant_can_replace_a_table_wholesale():
+    tree = tiny()
+    tree["variants"]["other_policy"] = {
+        "description": "a policy with other parameters",
+        "replace": ["systems.ranker.policy"],
+        "systems.ranker.policy": {"kind": "softmax", "slate": 2, "temperature": 0.5},
+    }
+    scenario = resolve_tree(tree, SOURCE)
+    assert scenario.configs["other_policy"]["systems"]["ranker"]["policy"] == {
+        "kind": "softmax",
+        "slate": 2,
+        "temperature": 0.5,
+    }
+    # The rest of the system is untouched.
+    assert (
+        scenario.configs["other_policy"]["systems"]["ranker"]["model"]
+        == (tree["systems"]["ranker"]["model"])
+    )
+
+
+def test_replace_names_only_world_and_systems_paths():
+    tree = tiny()
+    tree["variants"]["bad"] = {"replace": ["scenario.seed"]}
+    rejected(tree, "variants.bad.scenario", "only [world] and [systems]")
+    tree["variants"]["bad"] = {"replace": "world"}
+    rejected(tree, "variants.bad.replace", "list of key paths")

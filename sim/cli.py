@@ -134,22 +134,31 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_headline(summary: pd.DataFrame, variants: list[str], panels: list[str]) -> None:
-    """Mean and 95% CI half-width of the figure's metrics, one row per variant."""
+    """Mean and 95% CI half-width of the figure's metrics, one row per variant (and system)."""
     label = summary["metric"] + summary["entity"].map(lambda e: f":{e}" if e else "")
     table = summary.assign(panel=label, half=(summary["ci_high"] - summary["ci_low"]) / 2)
     columns = [p for p in panels if p in set(table["panel"])] or sorted(set(table["panel"]))
-    cells = table.set_index(["variant", "panel"])
-    width = max(len(v) for v in variants)
+    table = table[table["panel"].isin(columns)]
+    several = table.groupby("variant")["system"].nunique().max() > 1
+    cells = table.set_index(["variant", "system", "panel"])
+    rows = [
+        (variant, system)
+        for variant in variants
+        for system in sorted(set(table.loc[table["variant"] == variant, "system"]))
+    ]
+    names = [f"{v} / {s}" if several else v for v, s in rows]
+    width = max(len(n) for n in names) if names else 0
     print(f"{'':{width}}  " + "  ".join(f"{c:>24}" for c in columns))
-    for variant in variants:
+    for name, (variant, system) in zip(names, rows, strict=True):
         row = []
         for column in columns:
-            if (variant, column) in cells.index:
-                mean, half = cells.loc[(variant, column), ["mean", "half"]].to_numpy(float).ravel()
+            key = (variant, system, column)
+            if key in cells.index:
+                mean, half = cells.loc[key, ["mean", "half"]].to_numpy(float).ravel()
                 row.append(f"{f'{mean:.4g} ± {half:.2g}':>24}")
             else:
                 row.append(f"{'':>24}")
-        print(f"{variant:{width}}  " + "  ".join(row))
+        print(f"{name:{width}}  " + "  ".join(row))
     n = int(summary["n"].max()) if len(summary) else 0
     print(f"(mean ± 95% CI half-width over {n} replicates; all metrics in summary.csv)")
 

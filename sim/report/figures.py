@@ -64,9 +64,12 @@ def variant_figure(
                 if band.empty:
                     continue
                 width = 2.6 if variant == baseline else 1.6
+                low = band["ci_low"]
+                if panel in log_panels:  # a band reaching zero would fill the whole log axis
+                    low = low.where(low > 0.2 * band["mean"], 0.2 * band["mean"])
                 ax.plot(band["day"], band["mean"], color=colors(i), lw=width, label=variant)
                 ax.fill_between(
-                    band["day"], band["ci_low"], band["ci_high"], color=colors(i), alpha=0.18, lw=0
+                    band["day"], low, band["ci_high"], color=colors(i), alpha=0.18, lw=0
                 )
             ax.set_title(panel_label(panel))
             if panel in log_panels:
@@ -74,11 +77,22 @@ def variant_figure(
             ax.set_xlabel("day")
         for ax in axes.ravel()[len(panels) :]:
             ax.set_visible(False)
-        handles, labels = axes.ravel()[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False)
+        legend: dict[str, object] = {}
+        for ax in axes.ravel():
+            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                legend.setdefault(label, handle)
+        labels = [v for v in variants if v in legend]
+        fig.legend(
+            [legend[v] for v in labels],
+            labels,
+            loc="lower center",
+            ncol=min(len(labels), 4 if len(labels) > 6 else 6),
+            frameon=False,
+        )
         n = int(metrics["replicate"].nunique())
         fig.suptitle(f"{title}\nmean and 95% CI over {n} replicates" if title else "")
-        fig.tight_layout(rect=(0, 0.06, 1, 1))
+        legend_rows = (len(labels) + 3) // 4 if len(labels) > 6 else 1
+        fig.tight_layout(rect=(0, 0.03 + 0.035 * legend_rows * 2 / max(rows, 1), 1, 1))
     return fig
 
 

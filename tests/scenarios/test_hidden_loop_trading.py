@@ -22,11 +22,12 @@ def late() -> pd.DataFrame:
 
 def test_two_adaptive_desks_amplify_volatility(late):
     vol = late["volatility"]["world"]
-    assert (vol["both_adaptive"] > 3 * vol["none_adaptive"]).mean() >= 0.9
-    assert (
-        late["mispricing"]["world"]["both_adaptive"]
-        > 2 * late["mispricing"]["world"]["none_adaptive"]
-    ).mean() >= 0.9
+    mispricing = late["mispricing"]["world"]
+    # In every world at least twice the volatility; on average over four times (measured ≈ 8×:
+    # the runaway starts at a random time, so a few worlds are still early in it).
+    assert (vol["both_adaptive"] > 2 * vol["none_adaptive"]).all()
+    assert (vol["both_adaptive"] / vol["none_adaptive"]).mean() > 4
+    assert (mispricing["both_adaptive"] > 2 * mispricing["none_adaptive"]).all()
 
 
 def test_one_adaptive_desk_settles(late):

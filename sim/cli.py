@@ -88,6 +88,52 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="run folder (default runs/<scenario>-<timestamp>)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    run.add_argument("--executor", choices=["serial", "local", "dask"], help="where runs execute")
+    run.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
+
+    sweep = sub.add_parser("sweep", help="run a parameter grid × variants × replicates")
+    sweep.add_argument("scenario", help="scenario file or catalogue name")
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2,...",
+        help="a swept setting and its values (several --grid: the full product)",
+    )
+    sweep.add_argument("--design", help="CSV of grid points: a header of keys, one row per point")
+    sweep.add_argument("--reps", type=_positive_int, help="replicates per point and variant")
+    sweep.add_argument("--seed", type=_seed, help="root seed")
+    sweep.add_argument("--horizon-days", type=_positive_float, help="simulated days per run")
+    sweep.add_argument("--variant", action="append", default=[], help="only this variant")
+    sweep.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting at every point",
+    )
+    sweep.add_argument("--jobs", type=_positive_int, default=1, help="workers")
+    sweep.add_argument(
+        "--executor",
+        choices=["serial", "local", "dask"],
+        help="serial, local processes, or Dask (a LocalCluster unless --scheduler)",
+    )
+    sweep.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    sweep.add_argument(
+        "--seeding",
+        choices=["common", "independent"],
+        default="common",
+        help="common: replicate r shares its seed across points and variants",
+    )
+    sweep.add_argument(
+        "--metric",
+        action="append",
+        default=[],
+        help="metric (or metric:entity) to draw; default: the scenario's panels",
+    )
+    sweep.add_argument("--out", help="sweep folder (default runs/<scenario>-sweep-<timestamp>)")
+    sweep.add_argument("--no-progress", action="store_true", help="no progress bar or log lines")
+
     check = sub.add_parser("check", help="validate scenarios without running them")
     check.add_argument("scenarios", nargs="+", help="scenario files or catalogue names")
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
@@ -163,6 +209,48 @@ def _print_headline(summary: pd.DataFrame, variants: list[str], panels: list[str
     print(f"(mean ± 95% CI half-width over {n} replicates; all metrics in summary.csv)")
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.experiment.progress import progress_counter
+    from sim.experiment.sweep import SweepFailed
+    from sim.experiment.sweep_api import sweep
+    from sim.experiment.sweep_plan import parse_grid
+
+    if bool(args.grid) == bool(args.design):
+        raise UsageError("sweep: give --grid KEY=V1,V2,... (one or more) or --design FILE.csv")
+    grid = parse_grid(args.grid) if args.grid else None
+    name = Path(args.scenario).stem
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else Path("runs") / f"{name}-sweep-{stamp}"
+    with progress_counter(f"{name} sweep", enabled=not args.no_progress) as progress:
+        try:
+            result = sweep(
+                args.scenario,
+                grid=grid,
+                design=args.design,
+                out=out,
+                reps=args.reps,
+                seed=args.seed,
+                horizon_days=args.horizon_days,
+                variants=args.variant or None,
+                overrides=args.set,
+                jobs=args.jobs,
+                executor=args.executor,
+                scheduler=args.scheduler,
+                seeding=args.seeding,
+                panels=args.metric,
+                on_progress=progress,
+            )
+        except SweepFailed as error:
+            print(f"debtsim: {error}", file=sys.stderr)
+            return EXIT_ERROR
+    points = len(result.manifest["points"])
+    print(
+        f"{result.manifest['scenario']}: {points} points × {len(result.manifest['variants'])} "
+        f"variants × {result.manifest['replicates']} replicates → {out}"
+    )
+    return EXIT_OK
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from sim.scenario.resolve import load_scenario
 
@@ -229,6 +317,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "run": _cmd_run,
+    "sweep": _cmd_sweep,
     "check": _cmd_check,
     "list": _cmd_list,
     "explain": _cmd_explain,

@@ -81,6 +81,8 @@ def run(
     out: str | Path | None = None,
     figures: bool = True,
     on_task_done: Callable[[TaskResult], None] | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Run every variant (or ``variants``) × replicates of a scenario (path or catalogue name).
 
@@ -108,7 +110,7 @@ def run(
             on_task_done(result)
 
     started = time.perf_counter()
-    results = execute(tasks, jobs, done)
+    results = execute(tasks, jobs, done, executor, scheduler)  # type: ignore[arg-type]
     wall = time.perf_counter() - started
     metrics = pd.concat([r.metrics for r in results], ignore_index=True)
     events = pd.concat([r.events for r in results], ignore_index=True)

@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from sim.core.rng import replicate_seed
 from sim.scenario.build import build_ecosystem
 
 __all__ = ["Task", "TaskResult", "run_task"]
@@ -28,6 +28,8 @@ class Task:
     config: dict[str, Any]
     horizon_days: float
     tick_days: float
+    seed_key: tuple[int, ...] = ()  # extra identity in the spawn key (independent sweep seeds)
+    point: int = -1  # the sweep grid point, if any
 
 
 @dataclass
@@ -36,6 +38,7 @@ class TaskResult:
 
     variant: str
     replicate: int
+    point: int
     metrics: pd.DataFrame
     events: pd.DataFrame
     specs: dict[str, tuple[str, str]]
@@ -46,7 +49,7 @@ class TaskResult:
 def run_task(task: Task) -> TaskResult:
     """Run one task from scratch (nothing shared with any other task)."""
     started = time.perf_counter()
-    seed = replicate_seed(task.root_seed, task.replicate)
+    seed = np.random.SeedSequence(task.root_seed, spawn_key=(*task.seed_key, task.replicate))
     ecosystem = build_ecosystem(task.config, seed, task.tick_days)
     recorder = ecosystem.run(task.horizon_days)
     metrics = recorder.metrics()
@@ -58,6 +61,7 @@ def run_task(task: Task) -> TaskResult:
     return TaskResult(
         variant=task.variant,
         replicate=task.replicate,
+        point=task.point,
         metrics=metrics,
         events=events,
         specs={k: (s.aggregate, s.description) for k, s in recorder.specs.items()},

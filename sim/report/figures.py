@@ -21,7 +21,7 @@ from sim.analysis.bands import trajectory_bands
 
 __all__ = ["panel_label", "save_figure", "variant_figure"]
 
-_STYLE = {
+STYLE = {
     "svg.hashsalt": "debtsim",
     "font.size": 11,
     "axes.spines.top": False,
@@ -51,7 +51,7 @@ def variant_figure(
     """One panel per ``metric[:entity]``, one line per variant with its CI band."""
     panels = list(panels) or sorted(metrics["metric"].unique())
     variants = list(dict.fromkeys(metrics["variant"]))
-    with plt.rc_context(_STYLE):
+    with plt.rc_context(STYLE):
         cols = 2 if len(panels) > 1 else 1
         rows = (len(panels) + cols - 1) // cols
         fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 3.8 * rows), squeeze=False)
@@ -101,7 +101,7 @@ def save_figure(fig: Figure, folder: str | Path, stem: str) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    with plt.rc_context(_STYLE):
+    with plt.rc_context(STYLE):
         for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             final = folder / f"{stem}.{ext}"
             tmp = folder / f".{stem}.{ext}.tmp"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -87,3 +88,39 @@ def parse_override(text: str) -> tuple[str, Any]:
             ) from None
         value = raw
     return key, value
+
+
+def toml_value(value: Any) -> str:
+    """TOML text for a value (the inverse of the value half of :func:`parse_override`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return "nan"
+        if value in (float("inf"), float("-inf")):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return (
+            "{"
+            + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items())
+            + "}"
+        )
+    raise TypeError(f"cannot write {type(value).__name__} as a TOML value")
+
+
+def parse_values(text: str, where: str) -> list[Any]:
+    """``V1,V2,...`` → values: a TOML array's items, or comma-separated bare words and values."""
+    try:
+        values = tomllib.loads(f"value = [{text}]")["value"]
+    except tomllib.TOMLDecodeError:
+        values = [parse_override(f"x={item}")[1] for item in text.split(",") if item.strip()]
+    if not values:
+        raise ConfigError(f"{where}: no values given")
+    return values

@@ -1,0 +1,96 @@
+"""The sweep API (``sim.sweep``) and its standard figures; the CLI's ``sweep`` is a thin layer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.core.errors import ConfigError
+from sim.experiment.sweep import SweepResult, run_sweep
+from sim.experiment.sweep_plan import SweepPlan, design_points, grid_points, plan_sweep
+from sim.report.figures import save_figure
+from sim.report.sweep_figures import sweep_heatmap, sweep_lines
+from sim.scenario.resolve import load_scenario
+
+__all__ = ["draw_sweep_figures", "sweep"]
+
+
+def draw_sweep_figures(
+    plan: SweepPlan,
+    summary: pd.DataFrame,
+    folder: Path,
+    panels: Sequence[str] = (),
+    stem: str | None = None,
+) -> list[Path]:
+    """Lines for one swept key, heat maps (one figure per panel) for two; none for more."""
+    scenario = load_scenario(plan.source, plan.overrides, list(plan.variants))
+    panels = list(panels) or list(scenario.figure.panels)
+    system = scenario.figure.system or None
+    stem = stem or f"{plan.scenario}_sweep"
+    title = scenario.figure.title or scenario.meta.title
+    if len(plan.keys) == 1:
+        fig = sweep_lines(summary, plan.keys[0], panels, title, system)
+        return save_figure(fig, folder, stem)
+    if len(plan.keys) == 2:
+        written = []
+        for panel in panels:
+            name = f"{stem}_{panel.replace(':', '_')}"
+            fig = sweep_heatmap(summary, (plan.keys[0], plan.keys[1]), panel, title, system)
+            written += save_figure(fig, folder, name)
+        return written
+    return []
+
+
+def sweep(
+    scenario: str | Path,
+    *,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    design: str | Path | None = None,
+    out: str | Path,
+    reps: int | None = None,
+    seed: int | None = None,
+    horizon_days: float | None = None,
+    variants: Sequence[str] | None = None,
+    overrides: Sequence[str] = (),
+    jobs: int = 1,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    seeding: str = "common",
+    panels: Sequence[str] = (),
+    figures: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """Run a grid (``grid``: key → values, factorial) or a design CSV × variants × replicates.
+
+    Results stream into ``out``; calling again with the same arguments resumes.
+    """
+    if (grid is None) == (design is None):
+        raise ConfigError("give exactly one of --grid and --design")
+    points = grid_points(grid) if grid is not None else design_points(design)  # type: ignore[arg-type]
+    plan, tasks = plan_sweep(
+        scenario,
+        points,
+        reps=reps,
+        seed=seed,
+        horizon_days=horizon_days,
+        variants=variants,
+        overrides=overrides,
+        seeding=seeding,  # type: ignore[arg-type]
+    )
+
+    def draw(plan: SweepPlan, summary: pd.DataFrame, folder: Path) -> list[Path]:
+        return draw_sweep_figures(plan, summary, folder, panels)
+
+    return run_sweep(
+        plan,
+        tasks,
+        out,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        on_progress=on_progress,
+        figures=draw if figures else None,
+    )

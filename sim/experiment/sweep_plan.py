@@ -1,0 +1,189 @@
+"""A sweep's plan: grid points (factorial or from a design CSV) × variants × replicates.
+
+Every point is the scenario with the point's values set like ``--set`` overrides, validated
+before anything runs. Seeds: with ``common`` seeding replicate r uses the same seed at every
+point and in every variant, exactly as ``debtsim run`` does (common random numbers: a point's
+results equal a run with the same ``--set``); with ``independent`` seeding the spawn key also
+holds stable hashes of the point's values and of the variant. Either way a task's seed depends
+only on its own identity, so adding a grid point never changes another point's results.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sim.core.errors import ConfigError
+from sim.core.rng import name_key
+from sim.experiment.runner import Task
+from sim.scenario.overrides import parse_override, parse_values, toml_value
+from sim.scenario.resolve import Scenario, load_scenario
+
+__all__ = ["SweepPlan", "SweepPoint", "design_points", "grid_points", "parse_grid", "plan_sweep"]
+
+Seeding = Literal["common", "independent"]
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One point of the grid: values for some key paths."""
+
+    index: int
+    values: dict[str, Any]
+
+    def overrides(self) -> list[str]:
+        """The point as ``--set`` overrides."""
+        return [f"{key}={toml_value(value)}" for key, value in self.values.items()]
+
+    @property
+    def identity(self) -> str:
+        """A stable text identity of the values (independent of the point's position)."""
+        return json.dumps(sorted(self.values.items()), sort_keys=True, default=str)
+
+    @property
+    def label(self) -> str:
+        """``key=value, ...`` for messages."""
+        return ", ".join(f"{k}={toml_value(v)}" for k, v in self.values.items())
+
+
+def parse_grid(items: Sequence[str]) -> dict[str, list[Any]]:
+    """``--grid KEY=V1,V2,...`` arguments → an ordered mapping key → values."""
+    grid: dict[str, list[Any]] = {}
+    for item in items:
+        if "=" not in item:
+            raise ConfigError(f"--grid {item!r}: expected KEY=V1,V2,... e.g. world.usage=0.1,0.5")
+        key, text = (part.strip() for part in item.split("=", 1))
+        parse_override(f"{key}=0")  # validates the key path
+        if key in grid:
+            raise ConfigError(f"--grid {key!r} is given twice")
+        grid[key] = parse_values(text, f"--grid {key}")
+    return grid
+
+
+def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """The factorial product of the grid, first key varying slowest."""
+    keys = list(grid)
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*grid.values())]
+
+
+def design_points(path: str | Path) -> list[dict[str, Any]]:
+    """Rows of a design CSV: a header of key paths, one point per row (cells are TOML values)."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as error:
+        raise ConfigError(f"cannot read design file: {error.strerror}", source=str(path)) from None
+    if not rows:
+        raise ConfigError("the design has no rows", source=str(path))
+    points = []
+    for number, row in enumerate(rows, start=2):
+        point = {}
+        for key, cell in row.items():
+            if key is None or cell is None:
+                raise ConfigError(f"row {number} has a different number of cells", source=str(path))
+            try:
+                point[key.strip()] = parse_override(f"{key.strip()}={cell.strip()}")[1]
+            except ConfigError as error:
+                raise ConfigError(f"row {number}: {error.detail}", source=str(path)) from None
+        points.append(point)
+    return points
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """Everything that identifies a sweep (resuming requires the same plan)."""
+
+    scenario: str
+    source: str
+    keys: tuple[str, ...]
+    points: tuple[SweepPoint, ...]
+    variants: tuple[str, ...]
+    replicates: int
+    root_seed: int
+    horizon_days: float
+    overrides: tuple[str, ...]
+    seeding: Seeding
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan as JSON-ready data (stored in the sweep folder)."""
+        return {
+            "scenario": self.scenario,
+            "keys": list(self.keys),
+            "points": [p.values for p in self.points],
+            "variants": list(self.variants),
+            "replicates": self.replicates,
+            "root_seed": self.root_seed,
+            "horizon_days": self.horizon_days,
+            "overrides": list(self.overrides),
+            "seeding": self.seeding,
+        }
+
+
+def plan_sweep(
+    scenario: str | Path,
+    points: Sequence[Mapping[str, Any]],
+    *,
+    reps: int | None = None,
+    seed: int | None = None,
+    horizon_days: float | None = None,
+    variants: Sequence[str] | None = None,
+    overrides: Sequence[str] = (),
+    seeding: Seeding = "common",
+) -> tuple[SweepPlan, list[Task]]:
+    """Validate every point and expand the sweep into tasks (point, variant, replicate)."""
+    if seeding not in ("common", "independent"):
+        raise ConfigError(
+            f"unknown seeding {seeding!r}; allowed: common, independent", path="--seeding"
+        )
+    if not points:
+        raise ConfigError("a sweep needs at least one grid point (--grid or --design)")
+    keys = tuple(dict.fromkeys(k for p in points for k in p))
+    sweep_points = tuple(SweepPoint(i, dict(p)) for i, p in enumerate(points))
+    resolved: list[Scenario] = []
+    for point in sweep_points:
+        try:
+            resolved.append(load_scenario(scenario, [*overrides, *point.overrides()], variants))
+        except ConfigError as error:
+            raise ConfigError(f"grid point {point.label}: {error}") from None
+    first = resolved[0]
+    replicates = reps or first.meta.replicates
+    root_seed = first.meta.seed if seed is None else seed
+    horizon = float(horizon_days or first.meta.horizon_days)
+    tasks = []
+    for point, sc in zip(sweep_points, resolved, strict=True):
+        for variant, config in sc.configs.items():
+            key = (name_key(point.identity), name_key(variant)) if seeding == "independent" else ()
+            for r in range(replicates):
+                tasks.append(
+                    Task(
+                        variant,
+                        r,
+                        root_seed,
+                        config,
+                        horizon,
+                        sc.meta.tick_days,
+                        seed_key=key,
+                        point=point.index,
+                    )
+                )
+    plan = SweepPlan(
+        scenario=first.name,
+        source=first.source,
+        keys=keys,
+        points=sweep_points,
+        variants=tuple(first.configs),
+        replicates=replicates,
+        root_seed=root_seed,
+        horizon_days=horizon,
+        overrides=tuple(overrides),
+        seeding=seeding,
+        descriptions=first.descriptions,
+    )
+    return plan, tasks

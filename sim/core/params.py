@@ -34,9 +34,11 @@ def param(
 ) -> Any:
     """A dataclass field with a default, an allowed range and a one-line description."""
     meta = {"ge": ge, "gt": gt, "le": le, "lt": lt, "doc": doc}
-    if isinstance(default, (list, dict, set)):
-        frozen = tuple(default) if isinstance(default, (list, set)) else default
+    if isinstance(default, (list, set)):
+        frozen = tuple(default)
         return dataclasses.field(default_factory=lambda: frozen, metadata=meta)
+    if isinstance(default, dict):
+        return dataclasses.field(default_factory=lambda: dict(default), metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
 
 

@@ -24,7 +24,14 @@ from sim.scenario.overrides import (
     parse_override,
     set_path,
 )
-from sim.scenario.schema import TOP_LEVEL_KEYS, FigureSpec, ScenarioMeta, Teaching
+from sim.scenario.schema import (
+    DESCRIPTIVE_KEYS,
+    TOP_LEVEL_KEYS,
+    FigureSpec,
+    ScenarioMeta,
+    SweepSpec,
+    Teaching,
+)
 
 __all__ = ["Scenario", "load_scenario", "resolve_tree", "validate_tree"]
 
@@ -39,6 +46,7 @@ class Scenario:
     figure: FigureSpec
     configs: dict[str, dict[str, Any]]
     descriptions: dict[str, str] = field(default_factory=dict)
+    sweep: SweepSpec = field(default_factory=SweepSpec)
 
     @property
     def name(self) -> str:
@@ -153,9 +161,9 @@ def resolve_tree(
                 _check_override_names_a_variant(tree, key)
                 tree = set_path(tree, key, value)
         late = [(k, v) for k, v in parsed if k.split(".")[0] != "variants"]
-        base = {k: v for k, v in tree.items() if k not in ("variants", "teaching", "figure")}
+        base = {k: v for k, v in tree.items() if k not in DESCRIPTIVE_KEYS}
         for key, value in late:
-            if key.split(".")[0] in ("teaching", "figure"):
+            if key.split(".")[0] in DESCRIPTIVE_KEYS:
                 tree = set_path(tree, key, value)
             else:
                 base = set_path(base, key, value)
@@ -166,6 +174,7 @@ def resolve_tree(
             meta = ScenarioMeta(**{**meta.__dict__, "name": default_name})
         teaching = from_mapping(Teaching, tree.get("teaching", {}), "teaching")
         figure = from_mapping(FigureSpec, tree.get("figure", {}), "figure")
+        sweep = from_mapping(SweepSpec, tree.get("sweep", {}), "sweep")
         patches = _variant_patches(tree, meta.baseline)
         chosen = list(patches) if not variants else list(dict.fromkeys(variants))
         for name in chosen:
@@ -178,7 +187,7 @@ def resolve_tree(
         for name in chosen:
             resolved = patches[name].apply(base)
             for key, value in late:
-                if key.split(".")[0] not in ("teaching", "figure"):
+                if key.split(".")[0] not in DESCRIPTIVE_KEYS:
                     resolved = set_path(resolved, key, value)
             try:
                 validate_tree(resolved)
@@ -189,4 +198,4 @@ def resolve_tree(
     except ConfigError as error:
         raise error.located(source=source) from None
     descriptions = {name: patches[name].description for name in configs}
-    return Scenario(source, meta, teaching, figure, configs, descriptions)
+    return Scenario(source, meta, teaching, figure, configs, descriptions, sweep)

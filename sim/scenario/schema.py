@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
+from sim.core.errors import ConfigError
 from sim.core.params import param
 
-__all__ = ["TOP_LEVEL_KEYS", "FigureSpec", "ScenarioMeta", "Teaching"]
+__all__ = [
+    "DESCRIPTIVE_KEYS",
+    "TOP_LEVEL_KEYS",
+    "FigureSpec",
+    "ScenarioMeta",
+    "SweepSpec",
+    "Teaching",
+]
 
-TOP_LEVEL_KEYS = ("extends", "scenario", "world", "systems", "variants", "teaching", "figure")
+DESCRIPTIVE_KEYS = ("variants", "teaching", "figure", "sweep")  # not part of a run's configuration
+TOP_LEVEL_KEYS = ("extends", "scenario", "world", "systems", *DESCRIPTIVE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -45,3 +56,23 @@ class FigureSpec:
     title: str = param("", doc="figure title")
     system: str = param("", doc="system whose metrics are drawn (default: all)")
     log_panels: tuple[str, ...] = param([], doc="panels drawn with a logarithmic y axis")
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """The ``[sweep]`` table: the grid whose figure `debtsim reproduce` draws (optional)."""
+
+    grid: Any = field(
+        default_factory=dict, metadata={"doc": "key path → list of values (the full product)"}
+    )
+    variants: tuple[str, ...] = param([], doc="variants to sweep (default: all)")
+    replicates: int = param(0, ge=0, doc="replicates per point (0: the scenario's)")
+    horizon_days: float = param(0.0, ge=0, doc="days per run (0: the scenario's)")
+    panels: tuple[str, ...] = param([], doc="metrics to draw (default: the figure's panels)")
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.grid, Mapping):
+            raise ConfigError("expected a table of key path = [values]", path="grid")
+        for key, values in self.grid.items():
+            if not isinstance(values, list) or not values:
+                raise ConfigError("expected a non-empty list of values", path=f"grid.{key}")

@@ -653,3 +653,13 @@ def test_replace_names_only_world_and_systems_paths():
     rejected(tree, "variants.bad.scenario", "only [world] and [systems]")
     tree["variants"]["bad"] = {"replace": "world"}
     rejected(tree, "variants.bad.replace", "list of key paths")
+
+
+def test_sweep_table_is_validated():
+    tree = tiny()
+    tree["sweep"] = {"grid": {"world.users": [100, 200]}, "replicates": 2}
+    assert resolve_tree(tree, SOURCE).sweep.grid == {"world.users": [100, 200]}
+    tree["sweep"] = {"grid": {"world.users": 100}}
+    rejected(tree, "sweep.grid.world.users", "non-empty list")
+    tree["sweep"] = {"grids": {}}
+    rejected(tree, "sweep.grids", "did you mean 'grid'")

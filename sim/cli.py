@@ -134,6 +134,29 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", help="sweep folder (default runs/<scenario>-sweep-<timestamp>)")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar or log lines")
 
+    cace = sub.add_parser("cace", help="perturb settings one at a time; measure every output")
+    cace.add_argument("scenario", help="scenario file or catalogue name")
+    cace.add_argument(
+        "--perturb",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one perturbation (repeat for several); each is compared alone",
+    )
+    cace.add_argument("--variant", help="the variant to perturb (default: the baseline)")
+    cace.add_argument("--reps", type=_positive_int, help="replicates (paired by seed)")
+    cace.add_argument("--seed", type=_seed, help="root seed")
+    cace.add_argument("--horizon-days", type=_positive_float, help="simulated days per run")
+    cace.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting in the reference and every perturbed run",
+    )
+    cace.add_argument("--jobs", type=_positive_int, default=1, help="worker processes")
+    cace.add_argument("--out", help="output folder (default runs/<scenario>-cace-<timestamp>)")
+
     check = sub.add_parser("check", help="validate scenarios without running them")
     check.add_argument("scenarios", nargs="+", help="scenario files or catalogue names")
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
@@ -251,6 +274,44 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_cace(args: argparse.Namespace) -> int:
+    from sim.experiment.cace import cace
+
+    if not args.perturb:
+        raise UsageError("cace: give at least one --perturb KEY=VALUE")
+    name = Path(args.scenario).stem
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else Path("runs") / f"{name}-cace-{stamp}"
+    result = cace(
+        args.scenario,
+        args.perturb,
+        variant=args.variant,
+        reps=args.reps,
+        seed=args.seed,
+        horizon_days=args.horizon_days,
+        overrides=args.set,
+        jobs=args.jobs,
+        out=out,
+    )
+    changes = result.changes
+    moved = changes[(changes["ci_low"] > 0) | (changes["ci_high"] < 0)]
+    print(
+        f"{result.manifest['scenario']} ({result.manifest['variant']}): "
+        f"{len(args.perturb)} perturbations × {result.manifest['replicates']} paired "
+        f"replicates → {out}"
+    )
+    for perturbation in args.perturb:
+        rows = moved[moved["perturbation"] == perturbation]
+        rows = rows.reindex(rows["relative_change"].abs().sort_values(ascending=False).index)
+        print(f"\n{perturbation}: {len(rows)} outputs moved (95% CI excludes 0)")
+        for _, row in rows.head(8).iterrows():
+            output = f"{row['system']}:{row['metric']}" + (
+                f":{row['entity']}" if row["entity"] else ""
+            )
+            print(f"  {output:40s} {row['change']:+.4g}  ({row['relative_change']:+.1%})")
+    return EXIT_OK
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from sim.scenario.resolve import load_scenario
 
@@ -318,6 +379,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "run": _cmd_run,
     "sweep": _cmd_sweep,
+    "cace": _cmd_cace,
     "check": _cmd_check,
     "list": _cmd_list,
     "explain": _cmd_explain,

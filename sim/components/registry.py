@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+from sim.components.classifier import Classifier
 from sim.components.demand import DemandWorld
 from sim.components.forecaster import DemandForecaster
-from sim.components.interest import Interest
 from sim.components.inventory import InventorySystem
 from sim.components.marketplace import Marketplace
+from sim.components.monitors import ChurnMonitor
+from sim.components.performative import PerformativeCoin, PerformativeGaussian, StrategicCredit
+from sim.components.pricing import PriceMarket, PriceRegressor
 from sim.components.recommender import Recommender
+from sim.components.rrm import RepeatedRiskMinimizer
+from sim.components.tabular import Tabular
+from sim.components.trading import MomentumTrader, TradingVenue
 from sim.engine.component import Component
 
 __all__ = ["SECTIONS"]
 
 SECTIONS: dict[str, dict[str, type[Component]]] = {
-    "world": {"marketplace": Marketplace, "demand": DemandWorld, "interest": Interest},
+    "world": {
+        "performative_gaussian": PerformativeGaussian,
+        "performative_coin": PerformativeCoin,
+        "strategic_credit": StrategicCredit,
+        "price_market": PriceMarket,
+        "trading_venue": TradingVenue,
+        "tabular": Tabular,
+        "marketplace": Marketplace,
+        "demand": DemandWorld,
+    },
     "systems": {
         "recommender": Recommender,
         "demand_forecaster": DemandForecaster,
         "inventory": InventorySystem,
+        "rrm": RepeatedRiskMinimizer,
+        "price_regressor": PriceRegressor,
+        "momentum_trader": MomentumTrader,
+        "classifier": Classifier,
+        "churn_monitor": ChurnMonitor,
     },
 }

@@ -9,11 +9,12 @@ after ``label_delay_days``; every ``every_days`` the model is retrained on the l
 - ``isolated_ensemble``: one logistic sub-model per group of features, trained separately on the
   label and averaged in log-odds (a change to one input moves only its group's sub-model).
 
-Thresholds: ``fixed`` (the ``threshold`` value), ``set_once`` (tuned on day 0's validation rows to
-``target_precision``, then never again — the hand-set threshold) or ``retune`` (re-tuned on the
-validation rows at every retrain). On ``change_day`` the team adds ``added_features`` to the model.
-Each deploy records the weights, their change, the decisions that flip (``churn``) and publishes
-``<name>.deploys`` for monitors.
+With ``balance_classes`` the training rows are down-sampled to equal classes (scores then reflect
+a 1:1 prior, not the base rate). Thresholds: ``fixed`` (the ``threshold`` value), ``set_once``
+(tuned on day 0's validation rows to ``target_precision``, then never again — the hand-set
+threshold) or ``retune`` (re-tuned on the validation rows at every retrain). On ``change_day``
+the team adds ``added_features`` to the model. Each deploy records the weights, their change, the
+decisions that flip (``churn``) and publishes ``<name>.deploys`` for monitors.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class ClassifierParams:
     threshold_mode: Literal["fixed", "set_once", "retune"] = param("fixed", doc="threshold policy")
     threshold: float = param(0.5, gt=0, lt=1, doc="the fixed threshold")
     target_precision: float = param(0.8, gt=0, lt=1, doc="precision a tuned threshold aims at")
+    balance_classes: bool = param(
+        False, doc="train on a class-balanced sample (negatives down-sampled), as fraud teams do"
+    )
     change_day: float = param(0.0, ge=0, doc="day the team adds added_features (0: never)")
     added_features: tuple[str, ...] = param([], doc="features added on change_day")
 
@@ -143,11 +147,14 @@ class Classifier(Component):
         self._all_features = list(days[0].features)
         labels = np.concatenate([d.labels for d in days])
         held = self.rng.random(len(labels)) < self.params.validation_share
-        train = {k: v[~held] for k, v in features.items()}
+        used = ~held
+        if self.params.balance_classes:
+            used &= self._balanced(labels)
+        train = {k: v[used] for k, v in features.items()}
         parts = []
         for group in self._groups(self._features()):
             X = np.column_stack([train[n] for n in group])
-            parts.append((group, fit_logistic_l2(X, labels[~held], self.params.l2)))
+            parts.append((group, fit_logistic_l2(X, labels[used], self.params.l2)))
         model = LogisticModel(parts)
         validation = {k: v[held] for k, v in features.items()}
         threshold = self.threshold_
@@ -156,6 +163,15 @@ class Classifier(Component):
                 model.score(validation), labels[held], self.params.target_precision
             )
         return model, threshold, validation
+
+    def _balanced(self, labels: np.ndarray) -> np.ndarray:
+        """A mask keeping every row of the rarer class and as many rows of the other."""
+        positive = labels > 0.5
+        rare = positive if positive.sum() <= (~positive).sum() else ~positive
+        keep = rare.copy()
+        common = np.flatnonzero(~rare)
+        keep[self.rng.permutation(common)[: int(rare.sum())]] = True
+        return keep
 
     def _deploy(self, trained: tuple[LogisticModel, float, dict]) -> None:
         model, threshold, validation = trained

@@ -206,7 +206,8 @@ def _print_headline(summary: pd.DataFrame, variants: list[str], panels: list[str
     """Mean and 95% CI half-width of the figure's metrics, one row per variant (and system)."""
     label = summary["metric"] + summary["entity"].map(lambda e: f":{e}" if e else "")
     table = summary.assign(panel=label, half=(summary["ci_high"] - summary["ci_low"]) / 2)
-    columns = [p for p in panels if p in set(table["panel"])] or sorted(set(table["panel"]))
+    wanted = dict.fromkeys(p.split("@")[0] for p in panels)  # metric[:entity], any system
+    columns = [p for p in wanted if p in set(table["panel"])] or sorted(set(table["panel"]))
     table = table[table["panel"].isin(columns)]
     several = table.groupby("variant")["system"].nunique().max() > 1
     cells = table.set_index(["variant", "system", "panel"])

@@ -19,6 +19,7 @@ decisions that flip (``churn``) and publishes ``<name>.deploys`` for monitors.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -54,6 +55,11 @@ class ClassifierParams:
     threshold_mode: Literal["fixed", "set_once", "retune"] = param("fixed", doc="threshold policy")
     threshold: float = param(0.5, gt=0, lt=1, doc="the fixed threshold")
     target_precision: float = param(0.8, gt=0, lt=1, doc="precision a tuned threshold aims at")
+    label: str = param("", doc="the related label it learns ('' = the world's main label)")
+    upstream: str = param("", doc="a classifier whose log-odds it corrects (a correction model)")
+    upstream_as: Literal["offset", "feature"] = param(
+        "offset", doc="offset: learn a correction added to the upstream log-odds; feature: reweigh"
+    )
     balance_classes: bool = param(
         False, doc="train on a class-balanced sample (negatives down-sampled), as fraud teams do"
     )
@@ -66,13 +72,15 @@ class LogisticModel:
     """Sub-models (feature names, weights with the intercept last) averaged in log-odds."""
 
     parts: list[tuple[tuple[str, ...], np.ndarray]]
+    offset: str = ""  # a feature added to the log-odds with weight 1 (an upstream's log-odds)
 
     def logit(self, features: Mapping[str, np.ndarray]) -> np.ndarray:
         total = 0.0
         for names, theta in self.parts:
             X = np.column_stack([features[n] for n in names])
             total = total + X @ theta[:-1] + theta[-1]
-        return np.asarray(total) / len(self.parts)
+        base = features[self.offset] if self.offset else 0.0
+        return base + np.asarray(total) / len(self.parts)
 
     def score(self, features: Mapping[str, np.ndarray]) -> np.ndarray:
         return expit(self.logit(features))
@@ -84,6 +92,16 @@ class LogisticModel:
             for name, w in zip(names, theta[:-1], strict=True):
                 out[name] = out.get(name, 0.0) + w / len(self.parts)
         return out
+
+
+def _logit(scores: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(scores, dtype=float), 1e-9, 1 - 1e-9)
+    return np.log(p / (1 - p))
+
+
+def _with_upstream(rows: LabelledRows, logits: np.ndarray) -> LabelledRows:
+    """The rows with the upstream model's log-odds as one more feature."""
+    return dataclasses.replace(rows, features={**rows.features, "upstream": logits})
 
 
 @dataclass(frozen=True)
@@ -106,6 +124,10 @@ class Classifier(Component):
     def declare(self, bus: SignalBus) -> None:
         self.decisions_signal = bus.produce(f"{self.name}.decisions", self.name)
         self.deploys_signal = bus.produce(f"{self.name}.deploys", self.name)
+        self.history_scores_signal = bus.produce(f"{self.name}.history_scores", self.name)
+        if self.params.upstream:
+            bus.declare_read(self.name, f"{self.params.upstream}.decisions")
+            bus.declare_read(self.name, f"{self.params.upstream}.history_scores")
         bus.declare_read(self.name, f"{self.params.serves}.requests")
         for signal in self.params.inputs:
             bus.declare_read(self.name, signal)
@@ -119,17 +141,30 @@ class Classifier(Component):
         rec.declare("churn", "total", "share of decisions that flip at a deploy")
         rec.declare("threshold", "final", "the deployed decision threshold")
         self._log: list[LabelledRows] = []
-        history = self._bus.get(f"{self.params.serves}.history").read(by=self.name)
+        self._history = self._bus.get(f"{self.params.serves}.history").read(by=self.name)
         self.version_ = 0
         self.model_: LogisticModel | None = None
         self.threshold_ = self.params.threshold
+        self._upstream_logits: dict[float, np.ndarray] = {}
+        if not self.params.upstream:
+            self._first_deploy()
+
+    def _first_deploy(self) -> None:
+        """Train on the history (with the upstream's scores of it, for a correction model)."""
+        history = self._history
+        if self.params.upstream:
+            scores = self._bus.get(f"{self.params.upstream}.history_scores").read(by=self.name)
+            history = _with_upstream(history, _logit(scores))
         self._deploy(self._train([history], tune=self.params.threshold_mode != "fixed"))
+        self.history_scores_signal.publish(self.model_.score(history.features), by=self.name)
 
     # -- training -------------------------------------------------------------------------
     def _features(self) -> tuple[str, ...]:
-        names = self.params.features or tuple(self._all_features)
+        names = self.params.features or tuple(f for f in self._all_features if f != "upstream")
         if self.params.change_day and self.env.now >= self.params.change_day:
             names = tuple(dict.fromkeys([*names, *self.params.added_features]))
+        if self.params.upstream and self.params.upstream_as == "feature":
+            names = (*names, "upstream")
         return names
 
     def _groups(self, names: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -145,17 +180,23 @@ class Classifier(Component):
     def _train(self, days: list[LabelledRows], tune: bool) -> tuple[LogisticModel, float, dict]:
         features = {k: np.concatenate([d.features[k] for d in days]) for k in days[0].features}
         self._all_features = list(days[0].features)
-        labels = np.concatenate([d.labels for d in days])
+        labels = np.concatenate([d.label(self.params.label) for d in days])
         held = self.rng.random(len(labels)) < self.params.validation_share
         used = ~held
         if self.params.balance_classes:
             used &= self._balanced(labels)
         train = {k: v[used] for k, v in features.items()}
+        offset_name = (
+            "upstream" if self.params.upstream and self.params.upstream_as == "offset" else ""
+        )
+        offset = train[offset_name] if offset_name else 0.0
+        groups = self._groups(self._features())
         parts = []
-        for group in self._groups(self._features()):
+        for group in groups:
             X = np.column_stack([train[n] for n in group])
-            parts.append((group, fit_logistic_l2(X, labels[used], self.params.l2)))
-        model = LogisticModel(parts)
+            share = offset / len(groups) if offset_name else 0.0
+            parts.append((group, fit_logistic_l2(X, labels[used], self.params.l2, offset=share)))
+        model = LogisticModel(parts, offset_name)
         validation = {k: v[held] for k, v in features.items()}
         threshold = self.threshold_
         if tune:
@@ -203,11 +244,24 @@ class Classifier(Component):
     def _serve(self) -> Process:
         requests = self._bus.get(f"{self.params.serves}.requests")
         target = None if self.params.threshold_mode == "fixed" else self.params.target_precision
+        upstream = (
+            self._bus.get(f"{self.params.upstream}.decisions") if self.params.upstream else None
+        )
+        if upstream is not None:
+            history = self._bus.get(f"{self.params.upstream}.history_scores")
+            if history.value is None:  # the upstream is itself waiting for its own upstream
+                yield history.changed()
+            self._first_deploy()
         while True:
-            yield requests.changed()
+            # A correction model waits for its upstream's answer to the same rows.
+            yield (upstream or requests).changed()
             features = requests.read(by=self.name)
+            if upstream is not None:
+                logits = _logit(upstream.read(by=self.name).scores)
+                self._upstream_logits[self.env.now] = logits
+                features = {**features, "upstream": logits}
             scores = self.model_.score(features)
-            answer = Decisions(scores, scores >= self.threshold_, target)
+            answer = Decisions(scores, scores >= self.threshold_, target, self.params.label)
             self.decisions_signal.publish(answer, by=self.name)
 
     def _collect(self) -> Process:
@@ -215,6 +269,8 @@ class Classifier(Component):
         while True:
             yield rows_signal.changed()
             rows = rows_signal.read(by=self.name)
+            if self.params.upstream:
+                rows = _with_upstream(rows, self._upstream_logits.pop(rows.day))
             arrival = self.env.timeout(self.params.label_delay_days, value=rows)
             arrival.callbacks.append(lambda event: self._log.append(event.value))
 

@@ -18,7 +18,7 @@ precision the server targets).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,14 @@ from sim.engine.component import Component, Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
-__all__ = ["Decisions", "FeatureSpec", "LabelledRows", "Tabular", "TabularParams"]
+__all__ = [
+    "Decisions",
+    "FeatureSpec",
+    "LabelledRows",
+    "RelatedLabel",
+    "Tabular",
+    "TabularParams",
+]
 
 
 @dataclass(frozen=True)
@@ -46,14 +53,31 @@ class FeatureSpec:
 
 
 @dataclass(frozen=True)
+class RelatedLabel:
+    """Another label on the same rows (a related problem): its own intercept and weights."""
+
+    intercept: float = param(-1.0, doc="log-odds at the latent means")
+    weights: Any = None  # feature name -> weight on its latent value
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.weights, Mapping) or not all(
+            isinstance(w, (int, float)) and not isinstance(w, bool) for w in self.weights.values()
+        ):
+            raise ConfigError("expected a table of feature = weight", path="weights")
+
+
+@dataclass(frozen=True)
 class TabularParams:
     """Rows per day, features, label and drift."""
 
     rows_per_day: int = param(2000, ge=1, doc="rows per day")
     history_days: int = param(28, ge=0, doc="days of labelled rows before day 0")
     intercept: float = param(-1.0, doc="label log-odds at the latent means")
+    compare_day: float = param(0.0, ge=0, doc="record each model's loss change around this day")
+    compare_days: float = param(28.0, gt=0, doc="days before and after compare_day to average")
     features: Any = None
     drift: Any = None
+    labels: Any = None  # related problems: name -> RelatedLabel
 
     def names(self) -> list[str]:
         """Feature names in declaration order."""
@@ -67,6 +91,11 @@ class LabelledRows:
     day: float
     features: dict[str, np.ndarray]
     labels: np.ndarray
+    related: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def label(self, name: str = "") -> np.ndarray:
+        """The main label (``""``) or a related one."""
+        return self.related[name] if name else self.labels
 
 
 @dataclass(frozen=True)
@@ -76,6 +105,7 @@ class Decisions:
     scores: np.ndarray
     decisions: np.ndarray
     target_precision: float | None = None
+    label: str = ""  # the problem the scores are for ("" = the main label)
 
 
 class Tabular(Component):
@@ -109,7 +139,29 @@ class Tabular(Component):
             drift = from_mapping(Drift, spec, f"{path}.drift.{name}")
             _check_target(drift.target, features, f"{path}.drift.{name}.target")
             drifts[name] = drift
-        return TabularParams(base.rows_per_day, base.history_days, base.intercept, features, drifts)
+        labels_raw = raw.get("labels", {})
+        if not isinstance(labels_raw, Mapping):
+            raise ConfigError("expected a table of named labels", path=f"{path}.labels")
+        labels = {}
+        for name, spec in labels_raw.items():
+            label = from_mapping(RelatedLabel, spec, f"{path}.labels.{name}")
+            for feature in label.weights:
+                if feature not in features:
+                    raise ConfigError(
+                        f"unknown feature {feature!r}; features: {', '.join(features)}",
+                        path=f"{path}.labels.{name}.weights.{feature}",
+                    )
+            labels[name] = label
+        return TabularParams(
+            base.rows_per_day,
+            base.history_days,
+            base.intercept,
+            base.compare_day,
+            base.compare_days,
+            features,
+            drifts,
+            labels,
+        )
 
     def __init__(self, name: str, params: TabularParams, owner: str = ""):
         super().__init__(name, params, owner)
@@ -127,12 +179,17 @@ class Tabular(Component):
         super().setup(env)
         self._streams = {n: env.streams.stream(f"{self.name}.{n}") for n in self.params.names()}
         self._label_stream = env.streams.stream(f"{self.name}.labels")
+        self._related_streams = {
+            n: env.streams.stream(f"{self.name}.labels.{n}") for n in (self.params.labels or {})
+        }
+        self._losses: dict[str, list[tuple[float, float]]] = {s: [] for s in self.servers}
         days = [self._draw(float(d)) for d in range(-self.params.history_days, 0)]
         if days:
             history = LabelledRows(
                 -1.0,
                 {n: np.concatenate([d.features[n] for d in days]) for n in self.params.names()},
                 np.concatenate([d.labels for d in days]),
+                {n: np.concatenate([d.related[n] for d in days]) for n in days[0].related},
             )
             self.history_signal.publish(history, by=self.name)
         rec = env.recorder
@@ -141,6 +198,11 @@ class Tabular(Component):
         rec.declare("precision_gap", "mean", "realised precision minus the targeted precision")
         rec.declare("loss", "mean", "log loss of the scores on the day's true labels")
         rec.declare("base_rate", "mean", "share of positive labels on the day")
+        rec.declare(
+            "loss_change_after_upgrade",
+            "final",
+            "mean loss in the compare_days after compare_day minus in those before",
+        )
 
     def value(self, path: str, day: float) -> float:
         """A drifting parameter's value on ``day`` (``intercept`` or ``features.NAME.FIELD``)."""
@@ -167,7 +229,12 @@ class Tabular(Component):
             measured[name] = mean + scale * z
             logit += self.value(f"features.{name}.weight", day) * z
         labels = (self._label_stream.random(n) < expit(logit)).astype(float)
-        return LabelledRows(day, measured, labels)
+        related = {}
+        for name, spec in (self.params.labels or {}).items():
+            related_logit = spec.intercept + sum(w * latent[f] for f, w in spec.weights.items())
+            draws = self._related_streams[name].random(n)
+            related[name] = (draws < expit(related_logit)).astype(float)
+        return LabelledRows(day, measured, labels, related)
 
     def start(self) -> None:
         self.env.process(self._days())
@@ -183,9 +250,19 @@ class Tabular(Component):
             if signals:
                 yield answers
             for server, signal in zip(self.servers, signals, strict=True):
-                self._score(server, signal.read(by=self.name), rows.labels)
+                answer = signal.read(by=self.name)
+                self._score(server, answer, rows.label(answer.label))
             self.rows_signal.publish(rows, by=self.name)
             yield env.timeout(env.tick_days)
+
+    def finish(self) -> None:
+        p = self.params
+        if not p.compare_day:
+            return
+        for server, losses in self._losses.items():
+            change = _loss_change(losses, p.compare_day, p.compare_days)
+            if change is not None:
+                self.env.recorder.record(self.env.now, server, "loss_change_after_upgrade", change)
 
     def _score(self, server: str, answer: Decisions, labels: np.ndarray) -> None:
         rec, now = self.env.recorder, self.env.now
@@ -201,7 +278,14 @@ class Tabular(Component):
         p = np.clip(answer.scores, 1e-12, 1 - 1e-12)
         loss = -(labels * np.log(p) + (1 - labels) * np.log(1 - p)).mean()
         rec.record(now, server, "loss", float(loss))
+        self._losses[server].append((now, float(loss)))
         rec.record(now, server, "base_rate", float(labels.mean()))
+
+
+def _loss_change(losses: list[tuple[float, float]], day: float, span: float) -> float | None:
+    before = [v for d, v in losses if day - span <= d < day]
+    after = [v for d, v in losses if day <= d < day + span]
+    return float(np.mean(after) - np.mean(before)) if before and after else None
 
 
 def _check_target(target: str, features: Mapping[str, FeatureSpec], path: str) -> None:

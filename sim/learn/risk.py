@@ -13,9 +13,12 @@ from scipy.special import expit
 __all__ = ["fit_logistic_l2", "logistic_loss"]
 
 
-def logistic_loss(theta: np.ndarray, X: np.ndarray, y: np.ndarray, l2: float) -> float:
-    """Mean log loss plus ``l2 / 2 · ‖w‖²``; ``theta = (w, intercept)``."""
-    z = X @ theta[:-1] + theta[-1]
+def logistic_loss(
+    theta: np.ndarray, X: np.ndarray, y: np.ndarray, l2: float, offset: np.ndarray | float = 0.0
+) -> float:
+    """Mean log loss plus ``l2 / 2 · ‖w‖²``; ``theta = (w, intercept)``; log-odds
+    ``offset + X w + intercept`` (the offset is fixed, e.g. another model's log-odds)."""
+    z = X @ theta[:-1] + theta[-1] + offset
     log_loss = np.logaddexp(0.0, z) - y * z
     return float(log_loss.mean() + 0.5 * l2 * theta[:-1] @ theta[:-1])
 
@@ -27,6 +30,7 @@ def fit_logistic_l2(
     start: np.ndarray | None = None,
     tolerance: float = 1e-10,
     max_iterations: int = 100,
+    offset: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Minimise :func:`logistic_loss`; returns ``(w_1..w_d, intercept)``.
 
@@ -40,9 +44,9 @@ def fit_logistic_l2(
     theta = np.zeros(d + 1) if start is None else np.array(start, dtype=float)
     penalty = np.full(d + 1, l2)
     penalty[-1] = 1e-12  # the intercept is not penalised (a tiny ridge keeps the step defined)
-    loss = logistic_loss(theta, X, y, l2)
+    loss = logistic_loss(theta, X, y, l2, offset)
     for _ in range(max_iterations):
-        p = expit(A @ theta)
+        p = expit(A @ theta + offset)
         gradient = A.T @ (p - y) / n + penalty * theta
         gradient[-1] -= penalty[-1] * theta[-1]
         hessian = (A * (p * (1 - p))[:, None]).T @ A / n + np.diag(penalty)
@@ -50,7 +54,7 @@ def fit_logistic_l2(
         size = 1.0
         while size > 1e-8:
             candidate = theta - size * step
-            new_loss = logistic_loss(candidate, X, y, l2)
+            new_loss = logistic_loss(candidate, X, y, l2, offset)
             if new_loss <= loss:
                 break
             size /= 2

@@ -31,12 +31,21 @@ STYLE = {
 }
 
 
+def parse_panel(panel: str) -> tuple[str, str, str | None]:
+    """``metric[:entity][@system]`` → (metric, entity, system or None)."""
+    rest, _, system = panel.partition("@")
+    metric, _, entity = rest.partition(":")
+    return metric, entity, system or None
+
+
 def panel_label(panel: str, descriptions: Mapping[str, str] | None = None) -> str:
-    """A readable axis title for ``metric`` or ``metric:entity``."""
-    metric, _, entity = panel.partition(":")
+    """A readable axis title for ``metric[:entity][@system]``."""
+    metric, entity, system = parse_panel(panel)
     label = metric.replace("_", " ")
     if entity:
         label += f" ({entity.replace('_', ' ')})"
+    if system:
+        label += f" — {system}"
     return label
 
 
@@ -48,7 +57,11 @@ def variant_figure(
     baseline: str | None = None,
     log_panels: Sequence[str] = (),
 ) -> Figure:
-    """One panel per ``metric[:entity]``, one line per variant with its CI band."""
+    """One panel per ``metric[:entity][@system]``, one line per variant with its CI band.
+
+    Where a panel's metric comes from several systems and none is named, each system gets its
+    own line style.
+    """
     panels = list(panels) or sorted(metrics["metric"].unique())
     variants = list(dict.fromkeys(metrics["variant"]))
     with plt.rc_context(STYLE):
@@ -56,21 +69,34 @@ def variant_figure(
         rows = (len(panels) + cols - 1) // cols
         fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 3.8 * rows), squeeze=False)
         colors = plt.get_cmap("tab10")
+        styles = ["-", "--", ":", "-."]
         for ax, panel in zip(axes.ravel(), panels, strict=False):
-            metric, _, entity = panel.partition(":")
-            bands = trajectory_bands(metrics, metric, entity, system)
-            for i, variant in enumerate(variants):
-                band = bands[bands["variant"] == variant]
-                if band.empty:
-                    continue
-                width = 2.6 if variant == baseline else 1.6
-                low = band["ci_low"]
-                if panel in log_panels:  # a band reaching zero would fill the whole log axis
-                    low = low.where(low > 0.2 * band["mean"], 0.2 * band["mean"])
-                ax.plot(band["day"], band["mean"], color=colors(i), lw=width, label=variant)
-                ax.fill_between(
-                    band["day"], low, band["ci_high"], color=colors(i), alpha=0.18, lw=0
-                )
+            metric, entity, panel_system = parse_panel(panel)
+            chosen = panel_system or system
+            rows_of = metrics[(metrics["metric"] == metric) & (metrics["entity"] == entity)]
+            systems = [chosen] if chosen else list(dict.fromkeys(rows_of["system"])) or [None]
+            for j, sys_name in enumerate(systems):
+                bands = trajectory_bands(metrics, metric, entity, sys_name)
+                for i, variant in enumerate(variants):
+                    band = bands[bands["variant"] == variant]
+                    if band.empty:
+                        continue
+                    width = 2.6 if variant == baseline else 1.6
+                    low = band["ci_low"]
+                    if panel in log_panels:  # a band reaching zero would fill the log axis
+                        low = low.where(low > 0.2 * band["mean"], 0.2 * band["mean"])
+                    label = variant if len(systems) == 1 else f"{variant} / {sys_name}"
+                    ax.plot(
+                        band["day"],
+                        band["mean"],
+                        color=colors(i % 10),
+                        lw=width,
+                        ls=styles[j % len(styles)],
+                        label=label,
+                    )
+                    ax.fill_between(
+                        band["day"], low, band["ci_high"], color=colors(i % 10), alpha=0.18, lw=0
+                    )
             ax.set_title(panel_label(panel))
             if panel in log_panels:
                 ax.set_yscale("log")
@@ -81,7 +107,7 @@ def variant_figure(
         for ax in axes.ravel():
             for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
                 legend.setdefault(label, handle)
-        labels = [v for v in variants if v in legend]
+        labels = list(legend)
         fig.legend(
             [legend[v] for v in labels],
             labels,

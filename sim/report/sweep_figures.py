@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.report.figures import STYLE, panel_label
+from sim.report.figures import STYLE, panel_label, parse_panel
 
 __all__ = ["sweep_heatmap", "sweep_lines"]
 
 
 def _rows(summary: pd.DataFrame, panel: str, system: str | None) -> pd.DataFrame:
-    metric, _, entity = panel.partition(":")
+    metric, entity, panel_system = parse_panel(panel)
+    system = panel_system or system
     rows = summary[(summary["metric"] == metric) & (summary["entity"] == entity)]
     if system:
         rows = rows[rows["system"] == system]

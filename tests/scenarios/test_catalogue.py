@@ -63,3 +63,9 @@ def test_sweep_tables_name_valid_points(path: Path) -> None:
     plan, tasks = plan_sweep(path, grid_points(spec.grid), variants=spec.variants or None)
     assert len(plan.points) == int(np.prod([len(v) for v in spec.grid.values()]))
     assert tasks
+
+
+def test_the_readme_lists_every_scenario() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [p.stem for p in SCENARIOS if f"`{p.stem}`" not in readme]
+    assert not missing, f"README's catalogue lacks {missing}"

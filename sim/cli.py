@@ -245,7 +245,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     name = Path(args.scenario).stem
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = Path(args.out) if args.out else Path("runs") / f"{name}-sweep-{stamp}"
-    with progress_counter(f"{name} sweep", enabled=not args.no_progress) as progress:
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    with progress_counter(f"{name} sweep", not args.no_progress, log) as progress:
         try:
             result = sweep(
                 args.scenario,

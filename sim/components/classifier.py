@@ -28,9 +28,10 @@ import numpy as np
 from scipy.special import expit
 
 from sim.analysis.thresholds import threshold_for_precision
+from sim.components.base import ServingSystem
 from sim.components.tabular import Decisions, LabelledRows
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.risk import fit_logistic_l2
@@ -114,24 +115,19 @@ class Deploy:
     weight_change: float
 
 
-class Classifier(Component):
+class Classifier(ServingSystem):
     """Decides for each row; learns from the labelled rows of past days."""
 
     kind = "classifier"
     Params = ClassifierParams
-    serving = True
 
     def declare(self, bus: SignalBus) -> None:
-        self.decisions_signal = bus.produce(f"{self.name}.decisions", self.name)
+        self.decisions_signal = self.declare_system(bus, "decisions")
         self.deploys_signal = bus.produce(f"{self.name}.deploys", self.name)
         self.history_scores_signal = bus.produce(f"{self.name}.history_scores", self.name)
         if self.params.upstream:
             bus.declare_read(self.name, f"{self.params.upstream}.decisions")
             bus.declare_read(self.name, f"{self.params.upstream}.history_scores")
-        bus.declare_read(self.name, f"{self.params.serves}.requests")
-        for signal in self.params.inputs:
-            bus.declare_read(self.name, signal)
-        self._bus = bus
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

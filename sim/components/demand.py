@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.components.base import World
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -61,24 +62,18 @@ class DemandTruth:
     rate_on: object  # Callable[[float], np.ndarray]
 
 
-class DemandWorld(Component):
+class DemandWorld(World):
     """Stores × products; stock in, censored sales out."""
 
     kind = "demand"
     Params = DemandParams
-
-    def __init__(self, name: str, params: DemandParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
 
     def declare(self, bus: SignalBus) -> None:
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.sales_signal = bus.produce(f"{self.name}.sales", self.name)
         self.history_signal = bus.produce(f"{self.name}.history", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.stock")
-        self._bus = bus
+        self.declare_answers(bus, "stock")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)
@@ -109,18 +104,15 @@ class DemandWorld(Component):
 
     def _tick(self) -> Process:
         env = self.env
-        stock_signals = [self._bus.get(f"{s}.stock") for s in self.servers]
+        stock_signals = self.answer_signals("stock")
         yield env.timeout(0)
         while True:
-            answers = env.all_of([s.changed() for s in stock_signals])
-            self.requests_signal.publish(env.now, by=self.name)
-            if stock_signals:
-                yield answers
-            batches = {}
+            plans = yield from self.ask(self.requests_signal, env.now, stock_signals)
             demand = self.rng.poisson(self.rate_on(env.now))
-            for server, signal in zip(self.servers, stock_signals, strict=True):
-                plan: StockPlan = signal.read(by=self.name)
-                batches[server] = self._sell(server, demand, plan)
+            batches = {
+                server: self._sell(server, demand, plan)
+                for server, plan in zip(self.servers, plans, strict=True)
+            }
             self.sales_signal.publish(batches, by=self.name)
             yield env.timeout(env.tick_days)
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.components.base import ServingSystem
 from sim.components.demand import StockPlan
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -34,19 +35,14 @@ class InventoryParams:
     ample_extra: float = param(10.0, ge=0, doc="extra units on holdout shelves")
 
 
-class InventorySystem(Component):
+class InventorySystem(ServingSystem):
     """Forecast in, stock out."""
 
     kind = "inventory"
     Params = InventoryParams
-    serving = True
 
     def declare(self, bus: SignalBus) -> None:
-        self.stock_signal = bus.produce(f"{self.name}.stock", self.name)
-        bus.declare_read(self.name, f"{self.params.serves}.requests")
-        for signal in self.params.inputs:
-            bus.declare_read(self.name, signal)
-        self._bus = bus
+        self.stock_signal = self.declare_system(bus, "stock")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

@@ -25,9 +25,10 @@ import numpy as np
 from scipy.special import expit
 
 from sim.analysis.performative import coin_stable_point, gaussian_stable_point, spectral_radius
+from sim.components.base import World
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -51,12 +52,8 @@ class DataBatch:
     features: np.ndarray | None = None
 
 
-class PerformativeWorld(Component):
+class PerformativeWorld(World):
     """Reads deployed θ, publishes data drawn from D(θ), records distances to stability."""
-
-    def __init__(self, name: str, params: object, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
 
     expected_models: int | None = 1
 

@@ -22,8 +22,9 @@ from typing import Literal
 
 import numpy as np
 
+from sim.components.base import ServingSystem, World
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.estimators import RidgeRegression
@@ -70,24 +71,18 @@ class MarketParams:
     test_rows: int = param(5000, ge=10, doc="truth-labelled rows to measure error_true")
 
 
-class PriceMarket(Component):
+class PriceMarket(World):
     """Rows out, quotes in, recorded prices out."""
 
     kind = "price_market"
     Params = MarketParams
-
-    def __init__(self, name: str, params: MarketParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
 
     def declare(self, bus: SignalBus) -> None:
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.prices_signal = bus.produce(f"{self.name}.prices", self.name)
         self.history_signal = bus.produce(f"{self.name}.history", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.quotes")
-        self._bus = bus
+        self.declare_answers(bus, "quotes")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)
@@ -112,17 +107,13 @@ class PriceMarket(Component):
 
     def _days(self) -> Process:
         env, p = self.env, self.params
-        quote_signals = [self._bus.get(f"{s}.quotes") for s in self.servers]
+        quote_signals = self.answer_signals("quotes")
         yield env.timeout(0)
         while True:
             X, y = self._draw(p.rows_per_day)
-            answers = env.all_of([s.changed() for s in quote_signals])
-            self.requests_signal.publish(X, by=self.name)
-            if quote_signals:
-                yield answers
+            answers: list[Quotes] = yield from self.ask(self.requests_signal, X, quote_signals)
             batches = {}
-            for server, signal in zip(self.servers, quote_signals, strict=True):
-                quotes: Quotes = signal.read(by=self.name)
+            for server, quotes in zip(self.servers, answers, strict=True):
                 adopted = self.rng.random(len(y)) < p.usage
                 follow = quotes.prices + p.adherence * quotes.error * self.rng.standard_normal(
                     len(y)
@@ -147,20 +138,15 @@ class RegressorParams:
     )
 
 
-class PriceRegressor(Component):
+class PriceRegressor(ServingSystem):
     """Quotes prices, learns from recorded prices (some of which are its own quotes)."""
 
     kind = "price_regressor"
     Params = RegressorParams
-    serving = True
 
     def declare(self, bus: SignalBus) -> None:
-        self.quotes_signal = bus.produce(f"{self.name}.quotes", self.name)
-        bus.declare_read(self.name, f"{self.params.serves}.requests")
-        for signal in self.params.inputs:
-            bus.declare_read(self.name, signal)
+        self.quotes_signal = self.declare_system(bus, "quotes")
         bus.declare_read(self.name, f"{self.params.serves}.truth", audit=True)
-        self._bus = bus
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

@@ -5,10 +5,17 @@ a ``holdout_share`` slice gets uniformly random slates, flagged so that unbiased
 Training runs as its own process on its own cadence over a window of delivered logs; each deploy
 bumps ``version_``. In ``shadow`` mode the system scores requests but is not shown: it learns from
 the production logs of the systems that are.
+
+Truth may change over time (a world whose users change), so evaluation metrics read the world's
+truth afresh each time they are recorded. A request batch that names an ``available`` number of
+items (a growing candidate pool) restricts every slate to items ``0 … available − 1``. The
+``oracle`` model is the optimal recommender of published models: it reads the world's truth
+before every decision, a declared (non-audit) read that is part of the published model.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,12 +30,13 @@ from sim.core.params import from_mapping, param, suggest
 from sim.engine.component import Component, Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
+from sim.learn.beliefs import AvailableArms, Oracle
 from sim.learn.estimators import BetaBernoulli
 from sim.learn.policies import POLICIES, UniformRandom
 
 __all__ = ["MODELS", "Recommender", "RecommenderParams"]
 
-MODELS: dict[str, type] = {"beta_bernoulli": BetaBernoulli}
+MODELS: dict[str, type] = {"beta_bernoulli": BetaBernoulli, "oracle": Oracle}
 
 
 @dataclass(frozen=True)
@@ -96,14 +104,33 @@ class Recommender(Component):
         bus.declare_read(self.name, f"{world}.requests")
         for signal in self.params.inputs:
             bus.declare_read(self.name, signal)
-        bus.declare_read(self.name, f"{world}.truth", audit=True)
+        # Truth is read for evaluation only (audit), unless the model is an oracle that decides
+        # from it as part of a published model: then it is a declared data dependency.
+        self._reads_truth = bool(getattr(self.params.model, "reads_truth", False))
+        bus.declare_read(self.name, f"{world}.truth", audit=not self._reads_truth)
         self._bus = bus
+        self._check_catalogue(bus)
+
+    def _check_catalogue(self, bus: SignalBus) -> None:
+        """A world that publishes its catalogue when declaring must offer a full first slate."""
+        world = self.params.serves
+        catalogue = bus.signals.get(f"{world}.catalogue")
+        if catalogue is None:
+            return
+        bus.declare_read(self.name, catalogue.name)
+        initial = getattr(catalogue.read(by=self.name), "initial", None)
+        slate = self.params.policy.slate
+        if initial is not None and initial < slate:
+            raise ConfigError(
+                f"got {initial}; must be >= the slate of systems.{self.name} ({slate}): a slate "
+                "holds distinct available items",
+                path=f"{world}.initial_items",
+            )
 
     def setup(self, env: Environment) -> None:
         super().setup(env)
-        truth = self._bus.get(f"{self.params.serves}.truth").read(by=self.name)
-        self._ctr_true = truth.ctr_true  # audit only: evaluation metrics, never decisions
-        contexts, items = self._ctr_true.shape
+        self._truth_signal = self._bus.get(f"{self.params.serves}.truth")
+        contexts, items = self._ctr_true().shape
         self.log = CountLog(contexts, items, self.params.training.window_days)
         self.model_ = dataclasses.replace(self.params.model)
         self.model_.reset(contexts, items)
@@ -118,19 +145,44 @@ class Recommender(Component):
         self.env.process(self._collect())
         self.env.process(self._train())
 
+    def _ctr_true(self) -> np.ndarray:
+        """The world's current true click rates: audit only (evaluation), or an oracle's input."""
+        return self._truth_signal.read(by=self.name).ctr_true
+
+    def _belief(self) -> Any:
+        """The deployed model; an oracle is first told the current truth."""
+        if self._reads_truth:
+            self.model_.observe(self._ctr_true())
+        return self.model_
+
+    def _available(self, requests: Requests) -> Any:
+        """The belief the policy chooses from: restricted to the available items, if limited."""
+        belief = self._belief()
+        available = getattr(requests, "available", None)
+        if available is None or available >= self.log.shape[1]:
+            return belief
+        if available < self.params.policy.slate:
+            raise ConfigError(
+                f"only {available} items are available on day {self.env.now:g}, fewer than the "
+                f"slate of {self.name!r} ({self.params.policy.slate})",
+                path=f"{self.params.serves}.initial_items",
+            )
+        return AvailableArms(belief, available)
+
     def _serve(self) -> Process:
         requests_signal = self._bus.get(f"{self.params.serves}.requests")
         policy, share = self.params.policy, self.params.training.holdout_share
         while True:
             requests: Requests = yield requests_signal.changed()
             requests = requests_signal.read(by=self.name)
-            items = policy.choose(self.model_, requests.contexts, self.rng, day=self.env.now)
+            belief = self._available(requests)
+            items = policy.choose(belief, requests.contexts, self.rng, day=self.env.now)
             holdout = np.zeros(len(requests.users), dtype=bool)
             if share > 0:
                 holdout = self.rng.random(len(requests.users)) < share
                 if holdout.any():
                     items[holdout] = self._explore.choose(
-                        self.model_, requests.contexts[holdout], self.rng
+                        belief, requests.contexts[holdout], self.rng
                     )
             self.slates_signal.publish(Slates(items, holdout, self.version_), by=self.name)
 
@@ -162,7 +214,7 @@ class Recommender(Component):
         while True:
             yield self.env.timeout(training.every_days)
             impressions, clicks = self.log.training_counts(self.env.now)
-            candidate = dataclasses.replace(self.params.model)
+            candidate = copy.copy(self.params.model)  # a fresh copy of the validated template
             candidate.fit(impressions, clicks)
             self.env.recorder.event(self.env.now, self.name, "retrain", rows=int(impressions.sum()))
             if training.deploy_latency_days > 0:
@@ -173,10 +225,11 @@ class Recommender(Component):
 
     def _record(self) -> None:
         rec, now = self.env.recorder, self.env.now
-        error = np.abs(self.model_.mean() - self._ctr_true)
+        estimates = self._belief().mean()
+        error = np.abs(estimates - self._ctr_true())
         rec.record(now, self.name, "estimate_error", error.mean())
         shown = self.log.total_impressions.ravel()
         rare = np.argsort(shown, kind="stable")[: max(1, shown.size // 4)]
         rec.record(now, self.name, "estimate_error", error.ravel()[rare].mean(), "rarely_shown")
         rec.record(now, self.name, "model_version", self.version_)
-        self.estimates_signal.publish(self.model_.mean(), by=self.name)
+        self.estimates_signal.publish(estimates, by=self.name)

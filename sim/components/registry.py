@@ -5,7 +5,10 @@ from __future__ import annotations
 from sim.components.classifier import Classifier
 from sim.components.demand import DemandWorld
 from sim.components.forecaster import DemandForecaster
+from sim.components.interest import Interest
 from sim.components.inventory import InventorySystem
+from sim.components.lender import Lender
+from sim.components.lending import LendingWorld
 from sim.components.marketplace import Marketplace
 from sim.components.monitors import ChurnMonitor
 from sim.components.performative import PerformativeCoin, PerformativeGaussian, StrategicCredit
@@ -28,6 +31,8 @@ SECTIONS: dict[str, dict[str, type[Component]]] = {
         "tabular": Tabular,
         "marketplace": Marketplace,
         "demand": DemandWorld,
+        "interest": Interest,
+        "lending": LendingWorld,
     },
     "systems": {
         "recommender": Recommender,
@@ -38,5 +43,6 @@ SECTIONS: dict[str, dict[str, type[Component]]] = {
         "momentum_trader": MomentumTrader,
         "classifier": Classifier,
         "churn_monitor": ChurnMonitor,
+        "lender": Lender,
     },
 }

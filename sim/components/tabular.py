@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
+from sim.components.base import World
 from sim.components.drift import Drift, total_shift
 from sim.core.errors import ConfigError
 from sim.core.params import from_mapping, param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -108,7 +109,7 @@ class Decisions:
     label: str = ""  # the problem the scores are for ("" = the main label)
 
 
-class Tabular(Component):
+class Tabular(World):
     """Rows out, decisions in, labelled rows out."""
 
     kind = "tabular"
@@ -163,17 +164,11 @@ class Tabular(Component):
             labels,
         )
 
-    def __init__(self, name: str, params: TabularParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
-
     def declare(self, bus: SignalBus) -> None:
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.rows_signal = bus.produce(f"{self.name}.rows", self.name)
         self.history_signal = bus.produce(f"{self.name}.history", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.decisions")
-        self._bus = bus
+        self.declare_answers(bus, "decisions")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)
@@ -241,16 +236,12 @@ class Tabular(Component):
 
     def _days(self) -> Process:
         env = self.env
-        signals = [self._bus.get(f"{s}.decisions") for s in self.servers]
+        signals = self.answer_signals("decisions")
         yield env.timeout(0)
         while True:
             rows = self._draw(env.now)
-            answers = env.all_of([s.changed() for s in signals])
-            self.requests_signal.publish(rows.features, by=self.name)
-            if signals:
-                yield answers
-            for server, signal in zip(self.servers, signals, strict=True):
-                answer = signal.read(by=self.name)
+            answers = yield from self.ask(self.requests_signal, rows.features, signals)
+            for server, answer in zip(self.servers, answers, strict=True):
                 self._score(server, answer, rows.label(answer.label))
             self.rows_signal.publish(rows, by=self.name)
             yield env.timeout(env.tick_days)

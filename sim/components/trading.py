@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.components.base import ServingSystem, World
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -50,23 +51,17 @@ class VenueParams:
     volatility_window: int = param(20, ge=2, doc="days in the rolling volatility")
 
 
-class TradingVenue(Component):
+class TradingVenue(World):
     """One price; orders in, returns out."""
 
     kind = "trading_venue"
     Params = VenueParams
 
-    def __init__(self, name: str, params: VenueParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
-
     def declare(self, bus: SignalBus) -> None:
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.returns_signal = bus.produce(f"{self.name}.returns", self.name)
         self.history_signal = bus.produce(f"{self.name}.history", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.orders")
-        self._bus = bus
+        self.declare_answers(bus, "orders")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)
@@ -93,15 +88,12 @@ class TradingVenue(Component):
 
     def _days(self) -> Process:
         env, rec = self.env, self.env.recorder
-        order_signals = [self._bus.get(f"{s}.orders") for s in self.servers]
+        order_signals = self.answer_signals("orders")
         window = self.params.volatility_window
         yield env.timeout(0)
         while True:
-            answers = env.all_of([s.changed() for s in order_signals])
-            self.requests_signal.publish(self.returns[-1], by=self.name)
-            if order_signals:
-                yield answers
-            net = float(sum(s.read(by=self.name) for s in order_signals))
+            orders = yield from self.ask(self.requests_signal, self.returns[-1], order_signals)
+            net = float(sum(orders))
             r = self._step(net)
             self.returns.append(r)
             self.returns_signal.publish(DayReturn(self.returns[-2], r, net), by=self.name)
@@ -127,19 +119,14 @@ class TraderParams:
     impact_estimate: float = param(1.0, ge=0, doc="λ̂ used to remove the order flow's impact")
 
 
-class MomentumTrader(Component):
+class MomentumTrader(ServingSystem):
     """Predicts the next return from the last, trades on it, learns from what follows."""
 
     kind = "momentum_trader"
     Params = TraderParams
-    serving = True
 
     def declare(self, bus: SignalBus) -> None:
-        self.orders_signal = bus.produce(f"{self.name}.orders", self.name)
-        bus.declare_read(self.name, f"{self.params.serves}.requests")
-        for signal in self.params.inputs:
-            bus.declare_read(self.name, signal)
-        self._bus = bus
+        self.orders_signal = self.declare_system(bus, "orders")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

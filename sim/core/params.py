@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -162,9 +163,15 @@ def _range_text(meta: Mapping[str, Any]) -> str:
     return " and ".join(parts) if parts else "any value"
 
 
+@functools.cache
+def field_types(cls: type) -> dict[str, Any]:
+    """The resolved type hints of a parameter dataclass (cached: resolving them is slow)."""
+    return typing.get_type_hints(cls)
+
+
 def describe(cls: type) -> list[tuple[str, str, Any, str]]:
     """Rows ``(key, allowed, default, doc)`` describing the parameters of ``cls``."""
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     rows = []
     for f in dataclasses.fields(cls):
         if not f.init:
@@ -185,7 +192,7 @@ def from_mapping(cls: type[T], raw: Mapping[str, Any], path: str = "", ignore: t
     """
     if not isinstance(raw, Mapping):
         raise ConfigError(f"expected a table, got {_toml_type(raw)}", path=path or None)
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     prefix = f"{path}." if path else ""
     for key in raw:

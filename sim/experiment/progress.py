@@ -24,10 +24,13 @@ def progress_bar(total: int, label: str, enabled: bool = True) -> Iterator[Calla
 
 
 @contextmanager
-def progress_counter(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+def progress_counter(
+    label: str, enabled: bool = True, write: Callable[[str], None] | None = None
+) -> Iterator[Callable[[int, int], None]]:
     """Yield ``update(done, total)``: a bar with rate and ETA on a terminal, log lines otherwise.
 
-    Without a terminal a line is printed to stderr at most every 5% of the tasks (and at the end).
+    Without a terminal, ``write`` (the caller's: the CLI writes to stderr) gets a line at most
+    every 5% of the tasks and at the end.
     """
     if not enabled:
         yield lambda _done, _total: None
@@ -58,6 +61,7 @@ def progress_counter(label: str, enabled: bool = True) -> Iterator[Callable[[int
         if done == total or done - last["reported"] >= step:
             last["reported"] = done
             elapsed = time.perf_counter() - started
-            print(f"{label}: {done}/{total} tasks done, {elapsed:.0f} s", file=sys.stderr)
+            if write is not None:
+                write(f"{label}: {done}/{total} tasks done, {elapsed:.0f} s")
 
     yield log

@@ -9,12 +9,12 @@ validated numpy arrays with messages that say what was expected.
 from __future__ import annotations
 
 import dataclasses
-import typing
 from typing import Any, Literal, get_args, get_origin
 
 import numpy as np
 
 from sim.core.errors import ConfigError
+from sim.core.params import field_types
 
 __all__ = ["as_contexts", "as_counts", "as_matrix", "as_vector", "check_params"]
 
@@ -28,7 +28,7 @@ _BOUNDS = (
 
 def check_params(obj: Any) -> None:
     """Raise :class:`ConfigError` if a field of dataclass ``obj`` breaks its declared range."""
-    hints = typing.get_type_hints(type(obj))
+    hints = field_types(type(obj))
     for f in dataclasses.fields(obj):
         if not f.init:
             continue

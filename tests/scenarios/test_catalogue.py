@@ -9,6 +9,7 @@ import pytest
 
 import sim
 from sim.cli import main
+from sim.report.figures import parse_panel
 from sim.scenario.loader import catalogue
 from sim.scenario.resolve import load_scenario
 
@@ -32,15 +33,17 @@ def test_scenario_is_complete(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_runs_briefly_and_draws(path: Path, tmp_path: Path) -> None:
-    result = sim.run(path, reps=2, horizon_days=4, out=tmp_path / "run")
+    result = sim.run(path, reps=2, horizon_days=8, out=tmp_path / "run")
     assert np.isfinite(result.metrics["value"]).all()
     scenario = load_scenario(path)
     assert set(result.metrics["variant"]) == set(scenario.variants)
     declared = set(result.manifest["metrics"])
     for panel in scenario.figure.panels:
-        metric, _, entity = panel.partition(":")
+        metric, entity, system = parse_panel(panel)
         assert metric in declared, f"figure panel {panel!r} names an unknown metric"
         rows = result.metrics[(result.metrics.metric == metric) & (result.metrics.entity == entity)]
+        if system:
+            rows = rows[rows.system == system]
         assert not rows.empty, f"figure panel {panel!r} has no data"
     assert (tmp_path / "run" / "figures" / f"{path.stem}.png").is_file()
 

@@ -1,0 +1,232 @@
+"""The interest world of Jiang et al. (AIES 2019): users whose interests move with what they see.
+
+Truth lives here: every user ``u`` has an interest ``μ(u, a)`` in every item ``a`` (an array of
+users × items), drawn ``μ_0 ~ U[interest_low, interest_high]``. Each tick every user is shown a
+slate of ``l`` items by the one serving system; a shown item is clicked with probability
+``σ(μ + U[−w, w])`` (``w = user_noise``), and only shown items change:
+``μ ← μ + δ(2c − 1)``, ``δ ~ U[delta_low, delta_high]``. With interest resets (Khritankov &
+Pilkevich, WISE 2021) a shown item's updated interest becomes ``s·μ + (1 − s)·u`` with
+probability ``r0`` (``u`` a fresh draw of the initial distribution). A growing candidate pool
+makes items ``0 … n_t − 1`` available on day ``t``, ``n_t = min(M, initial + ⌊rate·t⌋)``; items
+not yet available keep their (pre-drawn) initial interest until they arrive and are shown.
+
+Random draws are made per (user, item) every tick whatever is shown, so replicate ``r`` of every
+variant sees the same μ_0 and the same click and step draws (common random numbers). The world
+records the drift ``‖μ_t − μ_0‖²`` per user (mean, median and 90th percentile over users), the
+share of users whose drift exceeds ``drift_level``, and realised CTR. Systems may read
+``world.truth`` (expected click probabilities and interests, refreshed every tick) only as an
+audit read, except for an oracle that is part of a published model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.analysis.degeneracy import expected_click_prob, interest_drift, quantiles
+from sim.components.payloads import Outcomes, Requests, Slates
+from sim.core.errors import ConfigError, WiringError
+from sim.core.params import from_mapping, param
+from sim.engine.component import Component, Process
+from sim.engine.environment import Environment
+from sim.engine.signals import SignalBus
+
+__all__ = ["Catalogue", "Interest", "InterestParams", "InterestTruth", "PoolRequests"]
+
+
+@dataclass(frozen=True)
+class InterestParams:
+    """Parameters of the interest world; defaults are the published ones (M = 10, δ ≤ 0.01)."""
+
+    users: int = param(1000, ge=1, doc="independent users, each a copy of the published user")
+    items: int = param(10, ge=2, doc="items M in the catalogue")
+    interest_low: float = param(-0.5, doc="initial interest μ_0 ~ U[interest_low, interest_high]")
+    interest_high: float = param(0.5, doc="upper bound of initial (and new, and reset) interest")
+    delta_low: float = param(0.0, ge=0, doc="interest step δ ~ U[delta_low, delta_high]")
+    delta_high: float = param(0.01, ge=0, doc="upper bound of the interest step δ")
+    user_noise: float = param(0.0, ge=0, doc="w: clicks ~ Bernoulli(σ(μ + U[-w, w]))")
+    initial_items: int = param(0, ge=0, doc="items available on day 0 (0: all M)")
+    new_items_per_day: float = param(0.0, ge=0, doc="items added to the pool per day, up to M")
+    reset_prob: float = param(0.0, ge=0, le=1, doc="r0: chance a shown item's interest resets")
+    reset_scale: float = param(0.0, ge=0, le=1, doc="s: a reset sets μ to s·μ + (1 - s)·u")
+    drift_level: float = param(5.0, gt=0, doc="a user counts as degenerate above this drift")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What a world offers, published once when it declares its signals (before any run)."""
+
+    items: int  # items in the catalogue
+    initial: int  # items available on day 0 (the candidate pool only grows from there)
+
+
+@dataclass(frozen=True)
+class PoolRequests(Requests):
+    """Requests of a world with a candidate pool: only items ``0 … available − 1`` may be shown."""
+
+    available: int
+
+
+@dataclass(frozen=True)
+class InterestTruth:
+    """Audit-only truth, refreshed every tick."""
+
+    ctr_true: np.ndarray  # (users, items): E[click] of each item if shown now
+    interest: np.ndarray  # (users, items): μ_t
+
+
+class Interest(Component):
+    """Users × items interests; requests out, slates in, clicks out; interests follow slates."""
+
+    kind = "interest"
+    Params = InterestParams
+
+    def __init__(self, name: str, params: InterestParams, owner: str = ""):
+        super().__init__(name, params, owner)
+        self.servers: list[str] = []
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any], path: str) -> InterestParams:
+        """Validate the table, including the bounds that relate two keys."""
+        p = from_mapping(InterestParams, raw, path, ignore=("kind", "owner"))
+        if p.interest_low > p.interest_high:
+            raise ConfigError(
+                f"got {p.interest_low}; must be <= interest_high ({p.interest_high})",
+                path=f"{path}.interest_low",
+            )
+        if p.delta_low > p.delta_high:
+            raise ConfigError(
+                f"got {p.delta_low}; must be <= delta_high ({p.delta_high})",
+                path=f"{path}.delta_low",
+            )
+        if p.initial_items > p.items:
+            raise ConfigError(
+                f"got {p.initial_items}; must be <= items ({p.items})",
+                path=f"{path}.initial_items",
+            )
+        return p
+
+    def declare(self, bus: SignalBus) -> None:
+        if len(self.servers) > 1:
+            raise ConfigError(
+                f"the interest world's users are changed by what they are shown, so one system "
+                f"serves them; got {', '.join(self.servers)} (make the others mode = 'shadow')",
+                path="systems",
+            )
+        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
+        self.clicks_signal = bus.produce(f"{self.name}.clicks", self.name)
+        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
+        # Published at declaration, so systems can check their slates against the pool before
+        # anything runs.
+        catalogue = bus.produce(f"{self.name}.catalogue", self.name)
+        p = self.params
+        catalogue.publish(Catalogue(p.items, p.initial_items or p.items), by=self.name)
+        for server in self.servers:
+            bus.declare_read(self.name, f"{server}.slates")
+        self._bus = bus
+
+    def setup(self, env: Environment) -> None:
+        super().setup(env)
+        p = self.params
+        shape = (p.users, p.items)
+        self.interest0 = self.rng.uniform(p.interest_low, p.interest_high, size=shape)
+        self.interest = self.interest0.copy()
+        self.users = np.arange(p.users)
+        self.users.setflags(write=False)
+        self._publish_truth()
+        rec = env.recorder
+        rec.declare("interest_drift", "final", "‖μ_t − μ_0‖² per user: mean (or a quantile)")
+        rec.declare("degenerate_share", "final", "share of users whose drift exceeds drift_level")
+        rec.declare("ctr", "mean", "realised click-through rate of the day's impressions")
+        rec.declare("available_items", "final", "items in the candidate pool")
+
+    def available(self, tick: int) -> int:
+        """Items in the candidate pool on the ``tick``-th day (counting from 0)."""
+        p = self.params
+        start = p.initial_items or p.items
+        return int(min(p.items, start + np.floor(p.new_items_per_day * tick)))
+
+    def _publish_truth(self) -> None:
+        ctr = expected_click_prob(self.interest, self.params.user_noise)
+        self.truth_signal.publish(InterestTruth(ctr, self.interest.copy()), by=self.name)
+
+    def start(self) -> None:
+        self.env.process(self._tick())
+
+    def _tick(self) -> Process:
+        env = self.env
+        slate_signals = [self._bus.get(f"{s}.slates") for s in self.servers]
+        yield env.timeout(0)  # let every process of this instant start listening first
+        tick = 0
+        while True:
+            available = self.available(tick)
+            answers = env.all_of([signal.changed() for signal in slate_signals])
+            self.requests_signal.publish(
+                PoolRequests(env.now, self.users, self.users, available), by=self.name
+            )
+            if slate_signals:
+                yield answers
+            draws = self._draw()
+            outcomes = {}
+            for server, signal in zip(self.servers, slate_signals, strict=True):
+                slates: Slates = signal.read(by=self.name)
+                outcomes[server] = self._respond(server, slates, available, draws)
+            self.clicks_signal.publish(outcomes, by=self.name)
+            self._publish_truth()
+            tick += 1
+            yield env.timeout(env.tick_days)
+
+    def _draw(self) -> dict[str, np.ndarray]:
+        """This tick's draws for every (user, item), whatever is shown (common random numbers)."""
+        p, rng = self.params, self.rng
+        shape = (p.users, p.items)
+        draws = {
+            "click": rng.random(shape),
+            "delta": rng.uniform(p.delta_low, p.delta_high, size=shape),
+        }
+        if p.user_noise > 0:
+            draws["noise"] = rng.uniform(-p.user_noise, p.user_noise, size=shape)
+        if p.reset_prob > 0:
+            draws["reset"] = rng.random(shape)
+            draws["fresh"] = rng.uniform(p.interest_low, p.interest_high, size=shape)
+        return draws
+
+    def _respond(
+        self, server: str, slates: Slates, available: int, draws: dict[str, np.ndarray]
+    ) -> Outcomes:
+        p, env = self.params, self.env
+        items = np.asarray(slates.items)
+        if items.ndim != 2 or items.shape[0] != p.users:
+            raise WiringError(f"{server!r} answered with slates of shape {items.shape}")
+        if items.size and (items.min() < 0 or items.max() >= available):
+            raise WiringError(
+                f"{server!r} showed items outside the candidate pool (items 0..{available - 1}) "
+                f"on day {env.now:g}"
+            )
+        rows = self.users[:, None]
+        mu = self.interest[rows, items]
+        logit = mu + draws["noise"][rows, items] if "noise" in draws else mu
+        clicks = draws["click"][rows, items] < expected_click_prob(logit)
+        moved = mu + draws["delta"][rows, items] * np.where(clicks, 1.0, -1.0)
+        if "reset" in draws:
+            hit = draws["reset"][rows, items] < p.reset_prob
+            fresh = draws["fresh"][rows, items]
+            moved = np.where(hit, p.reset_scale * moved + (1 - p.reset_scale) * fresh, moved)
+        self.interest[rows, items] = moved
+        self._record(server, clicks, available)
+        return Outcomes(env.now, server, self.users, items, clicks, slates.holdout)
+
+    def _record(self, server: str, clicks: np.ndarray, available: int) -> None:
+        rec, now = self.env.recorder, self.env.now
+        drift = interest_drift(self.interest, self.interest0)
+        rec.record(now, server, "interest_drift", drift.mean())
+        median, p90 = quantiles(drift, [0.5, 0.9])
+        rec.record(now, server, "interest_drift", median, "median")
+        rec.record(now, server, "interest_drift", p90, "p90")
+        rec.record(now, server, "degenerate_share", (drift > self.params.drift_level).mean())
+        if clicks.size:
+            rec.record(now, server, "ctr", clicks.mean())
+        rec.record(now, server, "available_items", available)

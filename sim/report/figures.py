@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -78,7 +79,7 @@ def variant_figure(
             for j, sys_name in enumerate(systems):
                 bands = trajectory_bands(metrics, metric, entity, sys_name)
                 for i, variant in enumerate(variants):
-                    band = bands[bands["variant"] == variant]
+                    band = _thin(bands[bands["variant"] == variant])
                     if band.empty:
                         continue
                     width = 2.6 if variant == baseline else 1.6
@@ -120,6 +121,20 @@ def variant_figure(
         legend_rows = (len(labels) + 3) // 4 if len(labels) > 6 else 1
         fig.tight_layout(rect=(0, 0.03 + 0.035 * legend_rows * 2 / max(rows, 1), 1, 1))
     return fig
+
+
+_MAX_POINTS = 400  # per line: more points than pixels only make files large
+
+
+def _thin(band: pd.DataFrame) -> pd.DataFrame:
+    """Every k-th day of a long trajectory (always keeping the last) to keep figures small."""
+    if len(band) <= _MAX_POINTS:
+        return band
+    step = -(-len(band) // _MAX_POINTS)
+    keep = np.zeros(len(band), dtype=bool)
+    keep[::step] = True
+    keep[-1] = True
+    return band[keep]
 
 
 def save_figure(fig: Figure, folder: str | Path, stem: str) -> list[Path]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sim.components.attention_allocator import AttentionAllocator
+from sim.components.attention_sites import AttentionSites
 from sim.components.classifier import Classifier
 from sim.components.demand import DemandWorld
+from sim.components.districts import Districts
 from sim.components.forecaster import DemandForecaster
 from sim.components.interest import Interest
 from sim.components.inventory import InventorySystem
@@ -17,6 +20,7 @@ from sim.components.recommender import Recommender
 from sim.components.rrm import RepeatedRiskMinimizer
 from sim.components.tabular import Tabular
 from sim.components.trading import MomentumTrader, TradingVenue
+from sim.components.urn_policing import UrnPolicing
 from sim.engine.component import Component
 
 __all__ = ["SECTIONS"]
@@ -33,6 +37,8 @@ SECTIONS: dict[str, dict[str, type[Component]]] = {
         "demand": DemandWorld,
         "interest": Interest,
         "lending": LendingWorld,
+        "districts": Districts,
+        "attention_sites": AttentionSites,
     },
     "systems": {
         "recommender": Recommender,
@@ -43,6 +49,8 @@ SECTIONS: dict[str, dict[str, type[Component]]] = {
         "momentum_trader": MomentumTrader,
         "classifier": Classifier,
         "churn_monitor": ChurnMonitor,
+        "urn_policing": UrnPolicing,
         "lender": Lender,
+        "attention_allocator": AttentionAllocator,
     },
 }

@@ -1,0 +1,166 @@
+"""The attention-allocation world of D'Amour et al. (FAT* 2020): sites whose rates respond.
+
+Truth lives here: the incident rate ``r_k`` of each site. Each step the world asks its one
+allocator where to put ``units`` attention units, draws incidents ``y_k ~ Poisson(r_k)``,
+returns the discovered ``ŷ_k = min(a_k, y_k)`` (a censored count) and moves the rates:
+``r_k + d`` where a site got no attention (neglected incidents grow), ``max(0, r_k − d·a_k)``
+where it did (attention deters). It scores the allocator against truth: cumulative discovered
+and missed incidents per site, each site's discovered share ``Σŷ/Σy`` (and the overall one),
+the fairness gap Δ between those shares, totals, the true rates, and each site's share of the
+attention so far — after the first step, every ``record_every_steps``-th step and the last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.analysis.attention_allocation import fairness_gap, next_rates
+from sim.components.incident_payloads import (
+    Allocation,
+    AttentionOutcome,
+    AttentionRequest,
+    AttentionTruth,
+)
+from sim.core.errors import ConfigError, WiringError
+from sim.core.params import param
+from sim.engine.component import Component, Process
+from sim.engine.environment import Environment
+from sim.engine.signals import SignalBus
+
+__all__ = ["AttentionSites", "AttentionSitesParams"]
+
+
+@dataclass(frozen=True)
+class AttentionSitesParams:
+    """Parameters of the attention-allocation world."""
+
+    sites: tuple[str, ...] = param(
+        ["site1", "site2", "site3", "site4", "site5"], doc="names of the sites"
+    )
+    initial_rates: tuple[float, ...] = param(
+        [8.0, 6.0, 4.0, 3.0, 1.5], ge=0, doc="incident rate r_0 of each site (per step)"
+    )
+    units: int = param(6, ge=1, le=1000, doc="attention units N to allocate each step")
+    dynamic_rate: float = param(
+        0.0, ge=0, doc="d: +d to a neglected site's rate, −d·a to an attended one's"
+    )
+    record_every_steps: int = param(1, ge=1, doc="record metrics after every N-th step")
+
+    def __post_init__(self) -> None:
+        if len(self.sites) < 2 or len(set(self.sites)) != len(self.sites) or not all(self.sites):
+            raise ConfigError(
+                f"expected two or more distinct site names, got {list(self.sites)!r}", path="sites"
+            )
+        if len(self.initial_rates) != len(self.sites):
+            raise ConfigError(
+                f"expected one rate per site ({len(self.sites)}), got {len(self.initial_rates)}",
+                path="initial_rates",
+            )
+
+
+class AttentionSites(Component):
+    """Sites with responsive incident rates; allocations in, censored discoveries out."""
+
+    kind = "attention_sites"
+    Params = AttentionSitesParams
+
+    def __init__(self, name: str, params: AttentionSitesParams, owner: str = ""):
+        super().__init__(name, params, owner)
+        self.servers: list[str] = []
+
+    def declare(self, bus: SignalBus) -> None:
+        if len(self.servers) != 1:
+            raise WiringError(
+                f"the world {self.name!r} needs exactly one allocator serving it, "
+                f"got {self.servers}",
+                path="systems",
+            )
+        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
+        self.outcomes_signal = bus.produce(f"{self.name}.outcomes", self.name)
+        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
+        for server in self.servers:
+            bus.declare_read(self.name, f"{server}.allocation")
+        self._bus = bus
+
+    def setup(self, env: Environment) -> None:
+        super().setup(env)
+        k = len(self.params.sites)
+        self.rates = np.asarray(self.params.initial_rates, dtype=float)
+        self._discovered = np.zeros(k)
+        self._incidents = np.zeros(k)
+        self._attention = np.zeros(k)
+        self.truth_signal.publish(AttentionTruth(self.params.sites, self.rates), by=self.name)
+        rec = env.recorder
+        rec.declare("discovered", "final", "cumulative incidents discovered at the site")
+        rec.declare("missed", "final", "cumulative incidents that occurred and were not found")
+        rec.declare("fairness_gap", "final", "Δ: largest gap between sites' discovered shares")
+        rec.declare("total_discovered", "final", "cumulative incidents discovered, all sites")
+        rec.declare("total_missed", "final", "cumulative incidents missed, all sites")
+        rec.declare("rate", "final", "true incident rate of the site this step")
+        rec.declare("attention", "final", "site's share of all attention units so far")
+        rec.declare("discovery_rate", "final", "share of incidents discovered (Σŷ/Σy) so far")
+        self._steps = 0
+        self._recorded = False
+        self._last_day = 0.0
+        self._step_rates = self.rates
+
+    def start(self) -> None:
+        self.env.process(self._tick())
+
+    def _tick(self) -> Process:
+        env, p = self.env, self.params
+        server = self.servers[0]
+        allocation_signal = self._bus.get(f"{server}.allocation")
+        yield env.timeout(0)  # let every process of this instant start listening first
+        while True:
+            answer = allocation_signal.changed()
+            self.requests_signal.publish(AttentionRequest(env.now, p.sites, p.units), by=self.name)
+            yield answer
+            allocation: Allocation = allocation_signal.read(by=self.name)
+            attention = np.asarray(allocation.units, dtype=np.int64)
+            if attention.shape != self.rates.shape or attention.sum() != p.units:
+                raise WiringError(
+                    f"{server!r} allocated {attention.tolist()}; expected {p.units} units "
+                    f"over {len(p.sites)} sites"
+                )
+            self._step_rates = self.rates  # next_rates returns a new array
+            incidents = self.rng.poisson(self.rates)
+            discovered = np.minimum(attention, incidents)
+            self._discovered += discovered
+            self._incidents += incidents
+            self._attention += attention
+            self._steps += 1
+            self._last_day = env.now
+            self._recorded = self._steps % p.record_every_steps == 0 or self._steps == 1
+            if self._recorded:
+                self._record(server, env.now)
+            self.outcomes_signal.publish(
+                AttentionOutcome(env.now, server, attention, discovered), by=self.name
+            )
+            self.rates = next_rates(self.rates, attention, p.dynamic_rate)
+            self.truth_signal.publish(AttentionTruth(p.sites, self.rates), by=self.name)
+            yield env.timeout(env.tick_days)
+
+    def finish(self) -> None:
+        if self._steps and not self._recorded:  # the final state is always recorded
+            self._record(self.servers[0], self._last_day)
+
+    def _record(self, server: str, now: float) -> None:
+        rec, sites = self.env.recorder, self.params.sites
+        missed = self._incidents - self._discovered
+        rec.record_entities(now, server, "discovered", sites, self._discovered)
+        rec.record_entities(now, server, "missed", sites, missed)
+        rec.record_entities(now, server, "rate", sites, self._step_rates)
+        share = self._attention / self._attention.sum()
+        rec.record_entities(now, server, "attention", sites, share)
+        found = np.divide(
+            self._discovered, self._incidents, out=np.ones(len(sites)), where=self._incidents > 0
+        )
+        rec.record_entities(now, server, "discovery_rate", sites, found)
+        overall = self._discovered.sum() / max(self._incidents.sum(), 1.0)
+        rec.record(now, server, "discovery_rate", overall)
+        rec.record(now, server, "fairness_gap", fairness_gap(self._discovered, self._incidents))
+        rec.record(now, server, "total_discovered", self._discovered.sum())
+        rec.record(now, server, "total_missed", missed.sum())

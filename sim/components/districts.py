@@ -1,0 +1,138 @@
+"""The policing world of Ensign et al. (FAT* 2018): two regions with true incident rates.
+
+Truth lives here: ``rates_per_day`` (λ) per region. Each day the world asks its one policing
+system for patrols, sends the patrol of each city to the region chosen, and returns what the
+police can know: the incidents *discovered* in the region visited, and the incidents
+*reported* by residents in every region. Incidents are Poisson(λ) draws or, with
+``incidents = "expected"``, exactly λ (the paper's deterministic urn). ``parallel_urns``
+independent copies of the city run side by side as arrays (a population of cities), so that a
+replicate carries many urns at the cost of one.
+
+The world also scores the system against truth (it receives the patrol plan with the patrols):
+the gap between each region's patrol share and its true share, cumulative discovered incidents,
+and the share of cities locked in to one region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from sim.components.incident_payloads import DistrictTruth, IncidentLog, PatrolRequest, Patrols
+from sim.core.errors import ConfigError, WiringError
+from sim.core.params import param
+from sim.engine.component import Component, Process
+from sim.engine.environment import Environment
+from sim.engine.signals import SignalBus
+
+__all__ = ["Districts", "DistrictsParams"]
+
+
+@dataclass(frozen=True)
+class DistrictsParams:
+    """Parameters of the two-region policing world."""
+
+    regions: tuple[str, ...] = param(["top1", "top2"], doc="names of the two regions")
+    rates_per_day: tuple[float, ...] = param(
+        [3.68511, 2.816466], ge=0, doc="true daily incident rate λ of each region"
+    )
+    incidents: Literal["poisson", "expected"] = param(
+        "poisson", doc="incidents per day: Poisson(λ) draws, or exactly λ (deterministic urn)"
+    )
+    parallel_urns: int = param(
+        1, ge=1, le=1_000_000, doc="independent cities simulated side by side (one urn each)"
+    )
+    lock_in_share: float = param(
+        0.95, gt=0.5, lt=1, doc="a city is locked in when one region gets this share of patrols"
+    )
+
+    def __post_init__(self) -> None:
+        if len(self.regions) != 2 or len(set(self.regions)) != 2 or not all(self.regions):
+            raise ConfigError(
+                f"expected two distinct region names, got {list(self.regions)!r}", path="regions"
+            )
+        if len(self.rates_per_day) != 2 or sum(self.rates_per_day) <= 0:
+            raise ConfigError(
+                f"expected two rates (one per region), not both zero, got "
+                f"{list(self.rates_per_day)!r}",
+                path="rates_per_day",
+            )
+
+
+class Districts(Component):
+    """Regions with true incident rates; patrol plans in, discovered and reported incidents out."""
+
+    kind = "districts"
+    Params = DistrictsParams
+
+    def __init__(self, name: str, params: DistrictsParams, owner: str = ""):
+        super().__init__(name, params, owner)
+        self.servers: list[str] = []
+
+    def declare(self, bus: SignalBus) -> None:
+        if len(self.servers) != 1:
+            raise WiringError(
+                f"the world {self.name!r} needs exactly one policing system serving it, "
+                f"got {self.servers}",
+                path="systems",
+            )
+        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
+        self.incidents_signal = bus.produce(f"{self.name}.incidents", self.name)
+        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
+        for server in self.servers:
+            bus.declare_read(self.name, f"{server}.patrols")
+        self._bus = bus
+
+    def setup(self, env: Environment) -> None:
+        super().setup(env)
+        p = self.params
+        self.rates = np.asarray(p.rates_per_day, dtype=float)
+        self.true_share = self.rates / self.rates.sum()
+        self.truth_signal.publish(DistrictTruth(p.regions, self.rates.copy()), by=self.name)
+        self._discovered = np.zeros((p.parallel_urns, 2))
+        rec = env.recorder
+        rec.declare("true_share", "final", "region's share of the true incident rate λ_i/Σλ")
+        rec.declare("share_gap", "final", "patrol share minus true share (mean over cities)")
+        rec.declare("discovered", "final", "cumulative incidents discovered (mean over cities)")
+        rec.declare("locked_in", "final", "share of cities where one region gets ≥ lock_in_share")
+
+    def start(self) -> None:
+        self.env.process(self._tick())
+
+    def _tick(self) -> Process:
+        env, p = self.env, self.params
+        server = self.servers[0]
+        patrols_signal = self._bus.get(f"{server}.patrols")
+        rec = env.recorder
+        rec.record_entities(env.now, server, "true_share", p.regions, self.true_share)
+        rows = np.arange(p.parallel_urns)
+        yield env.timeout(0)  # let every process of this instant start listening first
+        while True:
+            answer = patrols_signal.changed()
+            self.requests_signal.publish(
+                PatrolRequest(env.now, p.regions, p.parallel_urns), by=self.name
+            )
+            yield answer
+            patrols: Patrols = patrols_signal.read(by=self.name)
+            if p.incidents == "poisson":
+                incidents = self.rng.poisson(self.rates, size=(p.parallel_urns, 2)).astype(float)
+            else:
+                incidents = np.broadcast_to(self.rates, (p.parallel_urns, 2)).copy()
+            discovered = incidents[rows, patrols.region]
+            self._discovered[rows, patrols.region] += discovered
+            self._record(server, patrols)
+            log = IncidentLog(
+                env.now, server, patrols.region, discovered, incidents, p.incidents == "poisson"
+            )
+            self.incidents_signal.publish(log, by=self.name)
+            yield env.timeout(env.tick_days)
+
+    def _record(self, server: str, patrols: Patrols) -> None:
+        rec, now, regions = self.env.recorder, self.env.now, self.params.regions
+        share = patrols.probabilities.mean(axis=0)
+        rec.record_entities(now, server, "share_gap", regions, share - self.true_share)
+        rec.record_entities(now, server, "discovered", regions, self._discovered.mean(axis=0))
+        locked = patrols.probabilities.max(axis=1) >= self.params.lock_in_share
+        rec.record(now, server, "locked_in", locked.mean())

@@ -26,7 +26,7 @@ from sim.core.params import param
 from sim.engine.component import Component, Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
-from sim.learn.censored import censored_poisson_mle
+from sim.learn.censored_poisson import censored_poisson_mle
 
 __all__ = ["DemandForecaster", "ForecasterParams"]
 
@@ -109,12 +109,15 @@ class DemandForecaster(Component):
         if self.params.estimator == "sales_mean":
             return sales.mean(axis=0)
         days, stores, products = sales.shape
-        cells = sales.reshape(days, -1).T
-        censored = stockout.reshape(days, -1).T
+        sold = sales.reshape(days, -1)
+        # A sold-out shelf says "demand ≥ sales": in the censored-Poisson terms, the sale reached
+        # its limit; a shelf with stock left is an exact count (limit one above the sale).
+        limit = np.where(stockout.reshape(days, -1), sold, sold + 1)
         # A cell sold out every day has no finite MLE: demand is at least its largest sale, so
         # allow up to half as much again, and let the next stocking reveal more.
-        cap = 1.5 * cells.max(axis=1) + 1.0
-        return censored_poisson_mle(cells, censored, cap=cap).reshape(stores, products)
+        cap = 1.5 * sold.max(axis=0) + 1.0
+        rate = censored_poisson_mle(sold, limit, max_rate=cap)
+        return np.nan_to_num(rate, nan=0.0).reshape(stores, products)
 
     def _fit_from_holdout(self, sales: np.ndarray, stockout: np.ndarray) -> np.ndarray:
         holdout = self._days[-1].holdout_stores

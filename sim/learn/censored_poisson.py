@@ -103,34 +103,37 @@ def mle_from_statistics(
     total: np.ndarray,
     count: np.ndarray,
     censored: np.ndarray,
-    max_rate: float = 100.0,
+    max_rate: float | np.ndarray = 100.0,
     start: np.ndarray | None = None,
     rtol: float = 1e-10,
 ) -> np.ndarray:
     """The MLE per site from its sufficient statistics; nan where nothing is informative.
 
-    ``start`` (e.g. the previous estimates) only speeds the search up: Newton steps in
-    ``log λ`` from there, kept inside a bracket that starts at the naive mean.
+    ``max_rate`` is one cap or one per site. ``start`` (e.g. the previous estimates) only speeds
+    the search up: Newton steps in ``log λ`` from there, kept inside a bracket that starts at the
+    naive mean.
     """
     total = np.asarray(total, dtype=float)
+    cap = np.broadcast_to(np.asarray(max_rate, dtype=float), total.shape)
     count = np.asarray(count, dtype=float)
     c = np.asarray(censored, dtype=float)
     n_censored = c.sum(axis=1)
     out = np.full(total.shape, np.nan)
     plain = (count > 0) & (n_censored == 0)
     out[plain] = total[plain] / count[plain]
-    out[(count == 0) & (n_censored > 0)] = max_rate
+    only_censored = (count == 0) & (n_censored > 0)
+    out[only_censored] = cap[only_censored]
     mixed = np.flatnonzero((count > 0) & (n_censored > 0))
     if mixed.size:
         guess = None if start is None else np.asarray(start, dtype=float)[mixed]
-        out[mixed] = _solve(total[mixed], count[mixed], c[mixed], max_rate, guess, rtol)
+        out[mixed] = _solve(total[mixed], count[mixed], c[mixed], cap[mixed], guess, rtol)
     return out
 
 
 def censored_poisson_mle(
     discovered: np.ndarray,
     attention: np.ndarray,
-    max_rate: float = 100.0,
+    max_rate: float | np.ndarray = 100.0,
     start: np.ndarray | None = None,
     rtol: float = 1e-10,
 ) -> np.ndarray:
@@ -143,13 +146,13 @@ def _solve(
     total: np.ndarray,
     count: np.ndarray,
     c: np.ndarray,
-    max_rate: float,
+    max_rate: np.ndarray,
     start: np.ndarray | None,
     rtol: float,
 ) -> np.ndarray:
     """Root of the (decreasing) score by safeguarded Newton steps in log λ."""
     lo = np.minimum((total + c @ np.arange(1, c.shape[1] + 1)) / (count + c.sum(axis=1)), max_rate)
-    hi = np.full(lo.shape, float(max_rate))
+    hi = np.array(max_rate, dtype=float)
     x = lo.copy()
     if start is not None:
         x = np.where(np.isfinite(start), np.clip(start, lo, hi), lo)

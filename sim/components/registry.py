@@ -5,6 +5,8 @@ from __future__ import annotations
 from sim.components.attention_allocator import AttentionAllocator
 from sim.components.attention_sites import AttentionSites
 from sim.components.classifier import Classifier
+from sim.components.community import Community
+from sim.components.community_recommender import CommunityRecommender
 from sim.components.demand import DemandWorld
 from sim.components.districts import Districts
 from sim.components.forecaster import DemandForecaster
@@ -34,6 +36,7 @@ SECTIONS: dict[str, dict[str, type[Component]]] = {
         "trading_venue": TradingVenue,
         "tabular": Tabular,
         "marketplace": Marketplace,
+        "community": Community,
         "demand": DemandWorld,
         "interest": Interest,
         "lending": LendingWorld,
@@ -42,6 +45,7 @@ SECTIONS: dict[str, dict[str, type[Component]]] = {
     },
     "systems": {
         "recommender": Recommender,
+        "community_recommender": CommunityRecommender,
         "demand_forecaster": DemandForecaster,
         "inventory": InventorySystem,
         "rrm": RepeatedRiskMinimizer,

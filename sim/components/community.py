@@ -1,0 +1,253 @@
+"""The community world of Chaney, Stewart & Engelhardt (RecSys 2018), with an ideal twin.
+
+Truth lives here: user preferences ``θ_u``, item attributes ``β_i``, true utility ``V_ui``
+and the part users know, ``η_ui·V_ui`` (see :mod:`sim.learn.community_model`). Each step
+``new_items_per_step`` items join the catalogue, every user asks each serving system for a
+ranked list and picks one item by known utility × rank attention ``rank^−a`` among the items
+they have not consumed yet (:func:`sim.learn.attention.attention_choice`); the picks are
+published on ``world.interactions``. Item attributes are public (content filtering uses
+them); ``world.truth`` carries true utility and preferences for the ideal recommender, the
+paper's oracle.
+
+To measure homogenization *relative to the ideal recommender* within one run, the world also
+simulates the same users under the ideal recommender, an internal twin: it ranks by true
+utility from step 1 and its users choose by the same deterministic rule, so it draws no
+random numbers and is identical in every variant of a replicate. Each step every user (or a
+fixed sample of ``metric_users``) is paired with the user most similar to them by cosine
+similarity of the representation the serving system ranked with (``pairing = "learned"``;
+``"preferences"`` pairs by true preferences, ``"random"`` at random, both fixed), and the world
+records the mean Jaccard index of the pairs' interaction sets minus the same pairs' index
+under the twin (``homogenization``), and the mean true utility of the chosen items minus the
+twin's (``utility``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from sim.analysis.homogenization import nearest_partners, paired_jaccard, random_partners
+from sim.components.columns import GrowingColumns
+from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
+from sim.core.errors import ConfigError
+from sim.core.params import param
+from sim.engine.component import Component, Process
+from sim.engine.environment import Environment
+from sim.engine.signals import SignalBus
+from sim.learn.attention import attention_choice
+from sim.learn.community_model import draw_hyperparameters, draw_profiles, draw_utilities
+
+__all__ = ["TWIN", "Community", "CommunityParams"]
+
+TWIN = "ideal"  # entity of the ideal twin's rows
+
+
+@dataclass(frozen=True)
+class CommunityParams:
+    """Parameters of the community world (published values of Chaney et al. as defaults)."""
+
+    users: int = param(100, ge=2, doc="number of users")
+    attributes: int = param(20, ge=1, doc="K, attributes of preferences and items")
+    initial_items: int = param(0, ge=0, doc="items in the catalogue before the first step")
+    new_items_per_step: int = param(10, ge=0, doc="items added to the catalogue every step")
+    user_concentration: float = param(1.0, gt=0, doc="μ_ρ ~ Dirichlet(this · 1_K) · user_scale")
+    user_scale: float = param(10.0, gt=0, doc="scale of the user hyper-parameter μ_ρ")
+    item_concentration: float = param(100.0, gt=0, doc="μ_α ~ Dirichlet(this · 1_K) · item_scale")
+    item_scale: float = param(0.1, gt=0, doc="scale of the item hyper-parameter μ_α")
+    utility_variance: float = param(1e-5, gt=0, lt=0.25, doc="variance of V_ui ~ Beta'(θ·β, ·)")
+    known_share: float = param(0.98, gt=0, le=1, doc="mean share η of true utility users know")
+    known_variance: float = param(1e-5, ge=0, lt=0.25, doc="variance of η ~ Beta'(known_share, ·)")
+    attention_exponent: float = param(0.8, ge=0, doc="a in the attention rank^-a")
+    pairing: Literal["learned", "preferences", "random"] = param(
+        "learned",
+        doc="pair users by the serving system's representation, by true θ, or at random",
+    )
+    metric_users: int = param(0, ge=0, doc="users whose pairs are measured (0: all users)")
+
+    def __post_init__(self) -> None:
+        share = self.known_share
+        if self.known_variance > 0 and self.known_variance >= share * (1 - share):
+            raise ConfigError(
+                f"got {self.known_variance!r}; must be < known_share·(1 − known_share) = "
+                f"{share * (1 - share):.3g} (no Beta has that mean and variance), or 0",
+                path="known_variance",
+            )
+
+
+@dataclass
+class _Population:
+    """One copy of the users: what they consumed, what they may still pick, their picks."""
+
+    consumed: GrowingColumns  # bool, True once consumed
+    known_left: GrowingColumns  # known utility, -inf once consumed
+    sizes: np.ndarray  # items consumed per user
+    history: list[np.ndarray] = field(default_factory=list)  # picks per step (-1: none)
+
+
+class Community(Component):
+    """Users × growing catalogue; rankings in, choices out; an ideal twin as the reference."""
+
+    kind = "community"
+    Params = CommunityParams
+
+    def __init__(self, name: str, params: CommunityParams, owner: str = "") -> None:
+        super().__init__(name, params, owner)
+        self.servers: list[str] = []
+
+    def declare(self, bus: SignalBus) -> None:
+        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
+        self.interactions_signal = bus.produce(f"{self.name}.interactions", self.name)
+        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
+        for server in self.servers:
+            bus.declare_read(self.name, f"{server}.rankings")
+        self._bus = bus
+
+    def setup(self, env: Environment) -> None:
+        super().setup(env)
+        p, rng = self.params, self.rng
+        k = p.attributes
+        self.user_hyper = draw_hyperparameters(rng, k, p.user_concentration, p.user_scale)
+        self.item_hyper = draw_hyperparameters(rng, k, p.item_concentration, p.item_scale)
+        self.preferences = draw_profiles(rng, self.user_hyper, p.users)
+        # The measurement draws from a stream of its own: how it samples and pairs users
+        # never changes the community.
+        metric_rng = env.streams.stream(f"{self.name}.metric")
+        self.measured = np.arange(p.users)
+        if 0 < p.metric_users < p.users:
+            self.measured = np.sort(metric_rng.choice(p.users, p.metric_users, replace=False))
+        self._fixed_partners: np.ndarray | None = None
+        self._cached: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # server: (profiles, partners)
+        if p.pairing == "random":
+            self._fixed_partners = random_partners(metric_rng, p.users)[self.measured]
+        self.item_attributes = np.empty((0, p.attributes))
+        self.true_utility = GrowingColumns(p.users, dtype=np.float32)  # see _population
+        self._twin_true_left = GrowingColumns(p.users, dtype=np.float32, fill=-np.inf)
+        self.twin = self._population()
+        self.populations = {server: self._population() for server in self.servers}
+        self.step = 0
+        rec = env.recorder
+        rec.declare("homogenization", "final", "Jaccard index of paired users minus the ideal's")
+        rec.declare("utility", "mean", "mean true utility of chosen items minus the ideal's")
+        rec.declare("jaccard", "final", "mean Jaccard index of paired users' interaction sets")
+        rec.declare("chosen_utility", "mean", "mean true utility of the items chosen in a step")
+        if p.initial_items:
+            self._add_items(p.initial_items)
+
+    def _population(self) -> _Population:
+        """Utilities are kept in float32: 7 digits rank and choose as well and halve the memory
+        traffic of the users × items matrices that every step reads."""
+        users = self.params.users
+        return _Population(
+            GrowingColumns(users, dtype=bool, fill=False),
+            GrowingColumns(users, dtype=np.float32, fill=-np.inf),
+            np.zeros(users, dtype=np.int64),
+        )
+
+    def _add_items(self, count: int) -> None:
+        """Draw ``count`` new items and every user's true and known utility for them."""
+        p, rng = self.params, self.rng
+        attributes = draw_profiles(rng, self.item_hyper, count)
+        true, known = draw_utilities(
+            rng, self.preferences, attributes, p.utility_variance, p.known_share, p.known_variance
+        )
+        self.item_attributes = np.concatenate([self.item_attributes, attributes])
+        self.true_utility.append(true)
+        self._twin_true_left.append(true)
+        for population in [self.twin, *self.populations.values()]:
+            population.consumed.append(count=count)
+            population.known_left.append(known)
+
+    def start(self) -> None:
+        self.env.process(self._tick())
+
+    def _tick(self) -> Process:
+        env, p = self.env, self.params
+        signals = [self._bus.get(f"{s}.rankings") for s in self.servers]
+        yield env.timeout(0)  # let every process of this instant start listening first
+        while True:
+            self.step += 1
+            self._add_items(p.new_items_per_step)
+            truth = CommunityTruth(self.true_utility.view, self.preferences)
+            self.truth_signal.publish(truth, by=self.name)
+            answers = env.all_of([signal.changed() for signal in signals])
+            request = CatalogueRequest(env.now, self.step, p.users, self.item_attributes)
+            self.requests_signal.publish(request, by=self.name)
+            if signals:
+                yield answers
+            twin_picks = attention_choice(
+                self._twin_true_left.view, self.twin.known_left.view, p.attention_exponent
+            )
+            twin_utility = self._consume(self.twin, twin_picks)
+            self._twin_true_left.view[self._valid(twin_picks)] = -np.inf
+            outcomes = {}
+            for server, signal in zip(self.servers, signals, strict=True):
+                ranking: Ranking = signal.read(by=self.name)
+                population = self.populations[server]
+                if ranking.scores.shape != population.known_left.view.shape:
+                    raise ValueError(
+                        f"{server} ranked {ranking.scores.shape} users × items; "
+                        f"the catalogue is {population.known_left.view.shape}"
+                    )
+                picks = attention_choice(
+                    ranking.scores, population.known_left.view, p.attention_exponent
+                )
+                utility = self._consume(population, picks)
+                partners = self._partners(server, ranking)
+                self._record(server, population, partners, utility, twin_utility)
+                outcomes[server] = Choices(env.now, self.step, server, picks)
+            self.interactions_signal.publish(outcomes, by=self.name)
+            yield env.timeout(env.tick_days)
+
+    @staticmethod
+    def _valid(picks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        users = np.flatnonzero(picks >= 0)
+        return users, picks[users]
+
+    def _consume(self, population: _Population, picks: np.ndarray) -> float:
+        """Apply one step's picks; return the mean true utility of the chosen items."""
+        users, items = self._valid(picks)
+        population.consumed.view[users, items] = True
+        population.known_left.view[users, items] = -np.inf
+        population.sizes[users] += 1
+        population.history.append(picks)
+        if users.size == 0:
+            return 0.0
+        return float(self.true_utility.view[users, items].mean(dtype=np.float64))
+
+    def _partners(self, server: str, ranking: Ranking) -> np.ndarray:
+        """The partner of each measured user for this step's comparison."""
+        profiles = ranking.profiles
+        if self.params.pairing == "learned" and profiles is not None:
+            if profiles.shape[0] != self.params.users:
+                raise ValueError(f"profiles {profiles.shape} must have one row per user")
+            cached = self._cached.get(server)
+            if cached is not None and cached[0] is profiles:  # the same representation object
+                return cached[1]
+            partners = nearest_partners(profiles, self.measured)
+            self._cached[server] = (profiles, partners)
+            return partners
+        if self._fixed_partners is None:  # "preferences", or a system without a representation
+            self._fixed_partners = nearest_partners(self.preferences, self.measured)
+        return self._fixed_partners
+
+    def _record(
+        self,
+        server: str,
+        population: _Population,
+        partners: np.ndarray,
+        utility: float,
+        twin_utility: float,
+    ) -> None:
+        rows = None if self.measured.size == self.params.users else self.measured
+        jaccard = paired_jaccard(population.consumed.view, rows, partners, population.sizes)
+        twin = paired_jaccard(self.twin.consumed.view, rows, partners, self.twin.sizes)
+        jaccard, twin = float(jaccard.mean()), float(twin.mean())
+        day, rec = self.env.now + self.env.tick_days, self.env.recorder
+        rec.record(day, server, "homogenization", jaccard - twin)
+        rec.record(day, server, "utility", utility - twin_utility)
+        rec.record(day, server, "jaccard", jaccard)
+        rec.record(day, server, "jaccard", twin, TWIN)
+        rec.record(day, server, "chosen_utility", utility)
+        rec.record(day, server, "chosen_utility", twin_utility, TWIN)

@@ -1,0 +1,91 @@
+"""Users choosing from a ranked list with rank-decaying attention (Chaney et al., RecSys 2018).
+
+A recommender shows each user a ranked list; the user picks the item that maximises
+``known_ui · rank_u(i)^(−a)`` (published ``a = 0.8``), where ``rank_u(i) = 1`` for the first
+item shown. :func:`attention_choice` does this for all users at once without sorting every
+row. With ``m_u`` the largest known utility of any item user ``u`` may pick, an item at rank
+``r`` is worth at most ``m_u · r^(−a)``; so if the best item among the first ``L`` is worth at
+least ``m_u · (L + 1)^(−a)``, no item further down can beat it and the choice is exact. The
+first item alone settles most rows (``L = 1``: one ``argmax``); the rest are settled by the
+top ``L`` items found by partial selection (``L`` in :data:`TIERS`), and only rows that none
+settles are sorted in full. Ties in value go to the higher-ranked item; items with exactly
+equal scores are ranked in an unspecified but deterministic order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["TIERS", "attention_choice", "attention_weights"]
+
+TIERS = (16, 128)  # list depths tried by partial selection before a full sort
+
+
+def attention_weights(count: int, exponent: float) -> np.ndarray:
+    """Attention ``r^(−exponent)`` for ranks ``r = 1 … count``."""
+    if exponent < 0:
+        raise ValueError(f"exponent must be >= 0, got {exponent!r}")
+    return np.arange(1, count + 1, dtype=float) ** -exponent
+
+
+def attention_choice(scores: np.ndarray, known: np.ndarray, exponent: float) -> np.ndarray:
+    """Each user's pick from the list ranked by ``scores`` (``-1`` if nothing can be picked).
+
+    ``scores`` (users × items) ranks the items shown to each user, highest first; ``-inf``
+    means not shown. ``known`` (same shape) is each user's known utility, ``-inf`` for items
+    the user may not pick (already consumed): such items, if shown, still take a rank.
+    Known utilities must be ``>= 0`` where finite.
+    """
+    scores = np.asarray(scores)
+    known = np.asarray(known)
+    if scores.shape != known.shape or scores.ndim != 2:
+        raise ValueError(f"scores {scores.shape} and known {known.shape} must be equal 2-D shapes")
+    users, items = scores.shape
+    weights = attention_weights(items, exponent)
+    picks = np.full(users, -1, dtype=np.int64)
+    if users == 0 or items == 0:
+        return picks
+    rows = np.arange(users)
+    first = np.argmax(scores, axis=1)
+    value = np.where(np.isfinite(scores[rows, first]), known[rows, first], -np.inf)
+    bound = np.max(known, axis=1)  # m_u: no item is worth more than this
+    settled = np.isfinite(value) & (value >= bound * weights[1 if items > 1 else 0])
+    picks[settled] = first[settled]
+    pending = np.flatnonzero(~settled)
+    for depth in TIERS:
+        if pending.size == 0 or depth >= items:
+            break
+        top, ok = _top_choice(scores[pending], known[pending], bound[pending], weights, depth)
+        picks[pending[ok]] = top[ok]
+        pending = pending[~ok]
+    if pending.size:
+        picks[pending] = _sorted_choice(scores[pending], known[pending], weights)
+    return picks
+
+
+def _top_choice(
+    scores: np.ndarray, known: np.ndarray, bound: np.ndarray, weights: np.ndarray, depth: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best of each row's ``depth`` first items, and whether nothing below can beat it."""
+    items = scores.shape[1]
+    top = np.argpartition(scores, items - depth, axis=1)[:, items - depth :]
+    top_scores = np.take_along_axis(scores, top, axis=1)
+    order = np.argsort(top_scores, axis=1)[:, ::-1]  # best first
+    top = np.take_along_axis(top, order, axis=1)
+    shown = np.isfinite(np.take_along_axis(top_scores, order, axis=1))
+    value = np.where(shown, np.take_along_axis(known, top, axis=1) * weights[:depth], -np.inf)
+    position = np.argmax(value, axis=1)
+    rows = np.arange(scores.shape[0])
+    best = value[rows, position]
+    ok = best >= bound * weights[depth]  # every item below rank `depth` is worth less
+    return np.where(np.isfinite(best), top[rows, position], -1), ok
+
+
+def _sorted_choice(scores: np.ndarray, known: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The exact choice by a full sort of each row (the slow path)."""
+    order = np.argsort(scores, axis=1)[:, ::-1]  # best first; -inf (not shown) last
+    shown = np.arange(scores.shape[1]) < np.isfinite(scores).sum(axis=1)[:, None]
+    value = np.where(shown, np.take_along_axis(known, order, axis=1) * weights, -np.inf)
+    position = np.argmax(value, axis=1)
+    rows = np.arange(scores.shape[0])
+    return np.where(np.isfinite(value[rows, position]), order[rows, position], -1)

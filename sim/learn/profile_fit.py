@@ -1,0 +1,149 @@
+"""Content filtering: user profiles fitted to interactions on known item attributes.
+
+Each user's profile is the non-negative least-squares fit of their interaction vector over
+the catalogue on the item attributes, ``θ̂_u = argmin_{θ ≥ 0} ‖B θ − y_u‖²`` (``B`` items ×
+attributes, ``y_ui = 1`` if ``u`` interacted with ``i``), and an item's score is ``θ̂_u·β_i``.
+The problem only needs the Gram matrix ``G = BᵀB`` (shared by all users) and ``c_u = Bᵀy_u``
+(the sum of the attributes of the items ``u`` interacted with), so both are kept as running
+sums and all users are solved at once: :func:`nnls_gram` runs cyclic coordinate descent on
+``½θᵀGθ − cᵀθ`` over ``θ ≥ 0``, vectorised over users, warm-started from the last fit. Rows
+it has not settled after ``max_sweeps`` (nearly collinear attributes, as in the first steps
+when few items exist) are solved exactly by Lawson–Hanson (SciPy's ``nnls``) on a ``K × K``
+square root of the same problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import nnls
+
+from sim.core.params import param
+from sim.learn.linalg import matmul_rows
+
+__all__ = ["ContentProfiles", "nnls_gram"]
+
+
+def nnls_gram(
+    gram: np.ndarray,
+    rhs: np.ndarray,
+    *,
+    init: np.ndarray | None = None,
+    ridge: float = 0.0,
+    max_sweeps: int = 100,
+    tol: float = 1e-9,
+) -> np.ndarray:
+    """``argmin_{θ ≥ 0} ½θᵀ(G + ridge·I)θ − c_uᵀθ`` for every row ``c_u`` of ``rhs``.
+
+    ``gram`` is ``K × K`` symmetric positive semi-definite, ``rhs`` is ``users × K``. Sweeps
+    stop when the KKT conditions hold to ``tol`` relative to the data: every ``|min(θ_k, ∇_k)|``
+    is within ``tol · max|c|`` of 0. Rows still unsettled after ``max_sweeps`` are solved
+    exactly. A coordinate whose diagonal is 0 (no item carries that attribute) stays at 0.
+    """
+    gram = np.asarray(gram, dtype=float)
+    rhs = np.asarray(rhs, dtype=float)
+    k = gram.shape[0]
+    if gram.shape != (k, k) or rhs.ndim != 2 or rhs.shape[1] != k:
+        raise ValueError(f"gram {gram.shape} must be K × K and rhs {rhs.shape} users × K")
+    if max_sweeps < 1:
+        raise ValueError(f"max_sweeps must be >= 1, got {max_sweeps!r}")
+    gram = gram + ridge * np.eye(k)
+    diag = np.diag(gram).copy()
+    active = np.flatnonzero(diag > 0)
+    inverse = np.divide(1.0, diag, out=np.zeros(k), where=diag > 0)
+    if init is None:  # the exact solution when G is diagonal: a good start when it nearly is
+        theta = np.maximum(rhs * inverse, 0.0)
+    else:
+        theta = np.maximum(np.array(init, dtype=float), 0.0)
+    if theta.shape != rhs.shape:
+        raise ValueError(f"init {theta.shape} must match rhs {rhs.shape}")
+    theta = np.asfortranarray(theta)
+    theta[:, diag <= 0] = 0.0
+    if rhs.shape[0] == 0:
+        return np.ascontiguousarray(theta)
+    # θ_j ← max(0, (c_j − Σ_{k≠j} θ_k G_kj) / G_jj): scaled columns with a zero diagonal.
+    coupling = gram * inverse[None, :]
+    np.fill_diagonal(coupling, 0.0)
+    target = rhs * inverse[None, :]
+    scale = tol * max(float(np.max(np.abs(rhs))), 1e-300)
+    for _ in range(max_sweeps):
+        for j in active:
+            column = np.einsum("uk,k->u", theta, coupling[:, j])  # no BLAS threads (see linalg)
+            np.subtract(target[:, j], column, out=column)
+            np.maximum(column, 0.0, out=column)
+            theta[:, j] = column
+        residual = _kkt_residual(theta, gram, rhs)
+        if residual.max() <= scale:
+            break
+    else:
+        unsettled = np.flatnonzero(residual > scale)
+        theta[np.ix_(unsettled, active)] = _exact(
+            gram[np.ix_(active, active)], rhs[unsettled][:, active]
+        )
+    return np.ascontiguousarray(theta)
+
+
+def _kkt_residual(theta: np.ndarray, gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Per row, the largest ``|min(θ_k, ∇_k)|``: 0 exactly at the NNLS optimum (θ ⊥ ∇ ≥ 0)."""
+    gradient = matmul_rows(theta, gram)
+    gradient -= rhs
+    return np.max(np.abs(np.minimum(theta, gradient)), axis=1)
+
+
+def _exact(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Lawson–Hanson NNLS per row on ``A = Λ^½Vᵀ``, ``b = Λ^-½Vᵀc`` (``G = VΛVᵀ``)."""
+    eigenvalues, vectors = np.linalg.eigh(gram)
+    keep = eigenvalues > eigenvalues.max() * 1e-12
+    root = np.sqrt(eigenvalues[keep])
+    design = root[:, None] * vectors[:, keep].T
+    targets = matmul_rows(rhs, vectors[:, keep]) / root
+    return np.array([nnls(design, target)[0] for target in targets]).reshape(rhs.shape)
+
+
+@dataclass
+class ContentProfiles:
+    """Running sums ``G``, ``c`` and the fitted profiles ``θ̂`` of a content-filtering model."""
+
+    ridge: float = param(0.0, ge=0, doc="ridge added to BᵀB (0: plain NNLS, as published)")
+    max_sweeps: int = param(100, ge=1, doc="coordinate-descent sweeps per fit at most")
+    tol: float = param(1e-9, gt=0, doc="KKT tolerance of a fit, relative to the data")
+
+    def reset(self, users: int, attributes: int) -> ContentProfiles:
+        """Forget everything: no items, no interactions, no profiles."""
+        self.gram_ = np.zeros((attributes, attributes))
+        self.rhs_ = np.zeros((users, attributes))
+        self.profiles_: np.ndarray | None = None
+        return self
+
+    def add_items(self, attributes: np.ndarray) -> None:
+        """New catalogue items (rows of ``attributes``) join the regression's design matrix."""
+        block = np.asarray(attributes, dtype=float)
+        self.gram_ += matmul_rows(block.T, block)
+
+    def add_interactions(self, users: np.ndarray, attributes: np.ndarray) -> None:
+        """``users[j]`` interacted with an item whose attributes are ``attributes[j]``."""
+        np.add.at(self.rhs_, np.asarray(users), np.asarray(attributes, dtype=float))
+
+    @property
+    def fitted(self) -> bool:
+        """Whether :meth:`fit` has run."""
+        return self.profiles_ is not None
+
+    def fit(self) -> np.ndarray:
+        """Refit every profile (warm-started from the previous fit); returns ``θ̂``."""
+        self.profiles_ = nnls_gram(
+            self.gram_,
+            self.rhs_,
+            init=self.profiles_,
+            ridge=self.ridge,
+            max_sweeps=self.max_sweeps,
+            tol=self.tol,
+        )
+        return self.profiles_
+
+    def scores(self, attributes: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+        """Predicted scores ``θ̂_u·β_i`` of every user for the given items (users × items)."""
+        if self.profiles_ is None:
+            raise ValueError("ContentProfiles is not fitted yet; call fit() first")
+        return matmul_rows(self.profiles_, np.asarray(attributes).T, dtype=dtype)

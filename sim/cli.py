@@ -63,6 +63,31 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
+    """The options every command that runs a scenario shares."""
+    parser.add_argument("scenario", help="scenario file or catalogue name")
+    parser.add_argument("--reps", type=_positive_int, help=reps_help)
+    parser.add_argument("--seed", type=_seed, help="root seed")
+    parser.add_argument("--horizon-days", type=_positive_float, help="simulated days per run")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting, e.g. systems.ranker.policy.epsilon=0.2",
+    )
+
+
+def _executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=_positive_int, default=1, help="workers")
+    parser.add_argument(
+        "--executor",
+        choices=["serial", "local", "dask"],
+        help="serial, local processes, or Dask (a LocalCluster unless --scheduler)",
+    )
+    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(
@@ -72,27 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="run a scenario's variants × replicates")
-    run.add_argument("scenario", help="scenario file or catalogue name")
-    run.add_argument("--reps", type=_positive_int, help="replicates per variant")
-    run.add_argument("--seed", type=_seed, help="root seed")
-    run.add_argument("--horizon-days", type=_positive_float, help="simulated days per run")
+    _scenario_options(run, "replicates per variant")
     run.add_argument("--variant", action="append", default=[], help="run only this variant")
-    run.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a setting, e.g. systems.ranker.policy.epsilon=0.2",
-    )
-    run.add_argument("--jobs", type=_positive_int, default=1, help="worker processes")
+    _executor_options(run)
     run.add_argument("--out", help="run folder (default runs/<scenario>-<timestamp>)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    run.add_argument("--executor", choices=["serial", "local", "dask"], help="where runs execute")
-    run.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
-
     sweep = sub.add_parser("sweep", help="run a parameter grid × variants × replicates")
-    sweep.add_argument("scenario", help="scenario file or catalogue name")
+    _scenario_options(sweep, "replicates per point and variant")
     sweep.add_argument(
         "--grid",
         action="append",
@@ -101,24 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="a swept setting and its values (several --grid: the full product)",
     )
     sweep.add_argument("--design", help="CSV of grid points: a header of keys, one row per point")
-    sweep.add_argument("--reps", type=_positive_int, help="replicates per point and variant")
-    sweep.add_argument("--seed", type=_seed, help="root seed")
-    sweep.add_argument("--horizon-days", type=_positive_float, help="simulated days per run")
     sweep.add_argument("--variant", action="append", default=[], help="only this variant")
-    sweep.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a setting at every point",
-    )
-    sweep.add_argument("--jobs", type=_positive_int, default=1, help="workers")
-    sweep.add_argument(
-        "--executor",
-        choices=["serial", "local", "dask"],
-        help="serial, local processes, or Dask (a LocalCluster unless --scheduler)",
-    )
-    sweep.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    _executor_options(sweep)
     sweep.add_argument(
         "--seeding",
         choices=["common", "independent"],
@@ -135,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar or log lines")
 
     cace = sub.add_parser("cace", help="perturb settings one at a time; measure every output")
-    cace.add_argument("scenario", help="scenario file or catalogue name")
+    _scenario_options(cace, "replicates (paired by seed)")
     cace.add_argument(
         "--perturb",
         action="append",
@@ -144,16 +140,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="one perturbation (repeat for several); each is compared alone",
     )
     cace.add_argument("--variant", help="the variant to perturb (default: the baseline)")
-    cace.add_argument("--reps", type=_positive_int, help="replicates (paired by seed)")
-    cace.add_argument("--seed", type=_seed, help="root seed")
-    cace.add_argument("--horizon-days", type=_positive_float, help="simulated days per run")
-    cace.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a setting in the reference and every perturbed run",
-    )
     cace.add_argument("--jobs", type=_positive_int, default=1, help="worker processes")
     cace.add_argument("--out", help="output folder (default runs/<scenario>-cace-<timestamp>)")
 

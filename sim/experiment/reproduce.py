@@ -1,8 +1,9 @@
 """``debtsim reproduce``: regenerate the committed figures from the scenario files.
 
 Each scenario runs with the replicates and seed its file names and its standard figure is saved;
-a scenario with a ``[sweep]`` table also gets its sweep figures (lines or heat maps). The same
-inputs always give the same files.
+a scenario with a ``[sweep]`` table also gets its sweep figures (lines or heat maps), and the
+summary behind each figure goes to ``data/<scenario>.summary.csv``. The same inputs always give
+the same files.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from sim.experiment.api import run
 from sim.experiment.sweep_api import sweep
@@ -30,10 +33,20 @@ def reproduce(
     for path in paths:
         result = run(path, jobs=jobs)
         written += result.save_figures(out, path.stem)
+        written.append(_save_summary(result.summary, out / "data" / f"{path.stem}.summary.csv"))
         spec = load_scenario(path).sweep
         if spec.grid:
             written += _sweep_figures(path, spec, out, jobs)
     return written
+
+
+def _save_summary(summary: pd.DataFrame, target: Path) -> Path:
+    """The numbers behind a figure: the run's summary (mean and 95% CI per variant and metric)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    summary.to_csv(tmp, index=False, float_format="%.6g")
+    tmp.replace(target)
+    return target
 
 
 def _sweep_figures(path: Path, spec: SweepSpec, out: Path, jobs: int) -> list[Path]:

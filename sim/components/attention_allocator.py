@@ -18,10 +18,11 @@ from typing import Literal
 
 import numpy as np
 
+from sim.components.base import ServingSystem
 from sim.components.incident_payloads import Allocation, AttentionOutcome, AttentionRequest
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.allocation import (
@@ -62,17 +63,14 @@ class AttentionAllocatorParams:
             )
 
 
-class AttentionAllocator(Component):
+class AttentionAllocator(ServingSystem):
     """MLE beliefs about incident rates + an allocation policy."""
 
     kind = "attention_allocator"
     Params = AttentionAllocatorParams
 
     def declare(self, bus: SignalBus) -> None:
-        self.allocation_signal = bus.produce(f"{self.name}.allocation", self.name)
-        bus.declare_read(self.name, f"{self.params.serves}.requests")
-        bus.declare_read(self.name, self.params.inputs[0])
-        self._bus = bus
+        self.allocation_signal = self.declare_system(bus, "allocation")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

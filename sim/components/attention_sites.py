@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.attention_allocation import fairness_gap, next_rates
+from sim.components.base import World
 from sim.components.incident_payloads import (
     Allocation,
     AttentionOutcome,
@@ -25,7 +26,7 @@ from sim.components.incident_payloads import (
 )
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -60,15 +61,11 @@ class AttentionSitesParams:
             )
 
 
-class AttentionSites(Component):
+class AttentionSites(World):
     """Sites with responsive incident rates; allocations in, censored discoveries out."""
 
     kind = "attention_sites"
     Params = AttentionSitesParams
-
-    def __init__(self, name: str, params: AttentionSitesParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
 
     def declare(self, bus: SignalBus) -> None:
         if len(self.servers) != 1:
@@ -80,9 +77,7 @@ class AttentionSites(Component):
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.outcomes_signal = bus.produce(f"{self.name}.outcomes", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.allocation")
-        self._bus = bus
+        self.declare_answers(bus, "allocation")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

@@ -20,10 +20,11 @@ from typing import Literal
 
 import numpy as np
 
+from sim.components.base import World
 from sim.components.incident_payloads import DistrictTruth, IncidentLog, PatrolRequest, Patrols
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -61,15 +62,11 @@ class DistrictsParams:
             )
 
 
-class Districts(Component):
+class Districts(World):
     """Regions with true incident rates; patrol plans in, discovered and reported incidents out."""
 
     kind = "districts"
     Params = DistrictsParams
-
-    def __init__(self, name: str, params: DistrictsParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
 
     def declare(self, bus: SignalBus) -> None:
         if len(self.servers) != 1:
@@ -81,9 +78,7 @@ class Districts(Component):
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.incidents_signal = bus.produce(f"{self.name}.incidents", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.patrols")
-        self._bus = bus
+        self.declare_answers(bus, "patrols")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

@@ -27,10 +27,11 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.degeneracy import expected_click_prob, interest_drift, quantiles
+from sim.components.base import World
 from sim.components.payloads import Outcomes, Requests, Slates
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import from_mapping, param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -78,15 +79,11 @@ class InterestTruth:
     interest: np.ndarray  # (users, items): μ_t
 
 
-class Interest(Component):
+class Interest(World):
     """Users × items interests; requests out, slates in, clicks out; interests follow slates."""
 
     kind = "interest"
     Params = InterestParams
-
-    def __init__(self, name: str, params: InterestParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any], path: str) -> InterestParams:
@@ -124,9 +121,7 @@ class Interest(Component):
         catalogue = bus.produce(f"{self.name}.catalogue", self.name)
         p = self.params
         catalogue.publish(Catalogue(p.items, p.initial_items or p.items), by=self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.slates")
-        self._bus = bus
+        self.declare_answers(bus, "slates")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

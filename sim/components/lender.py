@@ -26,10 +26,11 @@ from typing import Literal
 
 import numpy as np
 
+from sim.components.base import ServingSystem
 from sim.components.lending_payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.lending import (
@@ -97,19 +98,14 @@ class LenderParams:
         return self.policy == "max_utility" or (self.policy == "equal_opportunity" and self.oracle)
 
 
-class Lender(Component):
+class Lender(ServingSystem):
     """Threshold policy + loan log; publishes an acceptance table every morning."""
 
     kind = "lender"
     Params = LenderParams
-    serving = True
 
     def declare(self, bus: SignalBus) -> None:
-        self.policy_signal = bus.produce(f"{self.name}.policy", self.name)
-        bus.declare_read(self.name, f"{self.params.serves}.requests")
-        for signal in self.params.inputs:
-            bus.declare_read(self.name, signal)
-        self._bus = bus
+        self.policy_signal = self.declare_system(bus, "policy")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

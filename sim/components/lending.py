@@ -26,10 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.lending import population_tpr
+from sim.components.base import World
 from sim.components.lending_payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
@@ -129,15 +130,11 @@ def lend_applicants(
     )
 
 
-class LendingWorld(Component):
+class LendingWorld(World):
     """Two groups of applicants whose scores move with the loans they get."""
 
     kind = "lending"
     Params = LendingParams
-
-    def __init__(self, name: str, params: LendingParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
 
     def declare(self, bus: SignalBus) -> None:
         if len(self.servers) > 1:
@@ -149,9 +146,7 @@ class LendingWorld(Component):
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.loans_signal = bus.produce(f"{self.name}.loans", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.policy")
-        self._bus = bus
+        self.declare_answers(bus, "policy")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

@@ -19,10 +19,11 @@ from typing import Literal
 
 import numpy as np
 
+from sim.components.base import ServingSystem
 from sim.components.incident_payloads import IncidentLog, PatrolRequest, Patrols
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.urn import (
@@ -68,18 +69,14 @@ class UrnPolicingParams:
             )
 
 
-class UrnPolicing(Component):
+class UrnPolicing(ServingSystem):
     """Urn belief + proportional patrol policy + incident-count learning."""
 
     kind = "urn_policing"
     Params = UrnPolicingParams
 
     def declare(self, bus: SignalBus) -> None:
-        world = self.params.serves
-        self.patrols_signal = bus.produce(f"{self.name}.patrols", self.name)
-        bus.declare_read(self.name, f"{world}.requests")
-        bus.declare_read(self.name, self.params.inputs[0])
-        self._bus = bus
+        self.patrols_signal = self.declare_system(bus, "patrols")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

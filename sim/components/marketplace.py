@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.inequality import gini
+from sim.components.base import World
 from sim.components.payloads import Outcomes, Requests, Slates
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.estimators import sigmoid
@@ -59,23 +60,17 @@ class MarketTruth:
     ctr_true: np.ndarray  # (segments, items)
 
 
-class Marketplace(Component):
+class Marketplace(World):
     """Users × items; requests out, slates in, clicks out."""
 
     kind = "marketplace"
     Params = MarketplaceParams
 
-    def __init__(self, name: str, params: MarketplaceParams, owner: str = ""):
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
-
     def declare(self, bus: SignalBus) -> None:
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.clicks_signal = bus.produce(f"{self.name}.clicks", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.slates")
-        self._bus = bus
+        self.declare_answers(bus, "slates")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)
@@ -143,20 +138,18 @@ class Marketplace(Component):
 
     def _tick(self) -> Process:
         env, rng, p = self.env, self.rng, self.params
-        slate_signals = [self._bus.get(f"{s}.slates") for s in self.servers]
+        slate_signals = self.answer_signals("slates")
         yield env.timeout(0)  # let every process of this instant start listening first
         while True:
             users = np.flatnonzero(rng.random(p.users) < p.visit_prob_per_day)
-            answers = env.all_of([signal.changed() for signal in slate_signals])
-            self.requests_signal.publish(
-                Requests(env.now, users, self.segment_of[users]), by=self.name
+            request = Requests(env.now, users, self.segment_of[users])
+            answers: list[Slates] = yield from self.ask(
+                self.requests_signal, request, slate_signals
             )
-            if slate_signals:
-                yield answers
-            outcomes = {}
-            for server, signal in zip(self.servers, slate_signals, strict=True):
-                slates: Slates = signal.read(by=self.name)
-                outcomes[server] = self._respond(server, users, slates)
+            outcomes = {
+                server: self._respond(server, users, slates)
+                for server, slates in zip(self.servers, answers, strict=True)
+            }
             self.clicks_signal.publish(outcomes, by=self.name)
             yield env.timeout(env.tick_days)
 

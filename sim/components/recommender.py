@@ -23,11 +23,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from sim.components.base import ServingSystem
 from sim.components.payloads import Outcomes, Requests, Slates
 from sim.components.pipeline import CountLog, TrainingParams
 from sim.core.errors import ConfigError
 from sim.core.params import from_mapping, param, suggest
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.beliefs import AvailableArms, Oracle
@@ -67,7 +68,7 @@ def _build_part(registry: Mapping[str, type], raw: Any, path: str, default_kind:
     return from_mapping(registry[kind], raw, path, ignore=("kind",))
 
 
-class Recommender(Component):
+class Recommender(ServingSystem):
     """Model + policy + training pipeline, serving one world."""
 
     kind = "recommender"
@@ -99,16 +100,12 @@ class Recommender(Component):
 
     def declare(self, bus: SignalBus) -> None:
         world = self.params.serves
-        self.slates_signal = bus.produce(f"{self.name}.slates", self.name)
+        self.slates_signal = self.declare_system(bus, "slates")
         self.estimates_signal = bus.produce(f"{self.name}.estimates", self.name)
-        bus.declare_read(self.name, f"{world}.requests")
-        for signal in self.params.inputs:
-            bus.declare_read(self.name, signal)
         # Truth is read for evaluation only (audit), unless the model is an oracle that decides
         # from it as part of a published model: then it is a declared data dependency.
         self._reads_truth = bool(getattr(self.params.model, "reads_truth", False))
         bus.declare_read(self.name, f"{world}.truth", audit=not self._reads_truth)
-        self._bus = bus
         self._check_catalogue(bus)
 
     def _check_catalogue(self, bus: SignalBus) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["SUMMARY_COLUMNS", "mean_ci", "replicate_values", "summarize"]
+__all__ = ["SUMMARY_COLUMNS", "mean_ci", "replicate_values", "summarize", "summarize_values"]
 
 SUMMARY_COLUMNS = ["variant", "system", "entity", "metric", "mean", "ci_low", "ci_high", "n"]
 KEYS = ["variant", "system", "entity", "metric"]
@@ -38,9 +38,16 @@ def summarize(
     metrics: pd.DataFrame, aggregates: Mapping[str, str], level: float = 0.95
 ) -> pd.DataFrame:
     """Per variant, system, entity and metric: the mean and CI over replicates."""
-    per_rep = replicate_values(metrics, aggregates)
+    return summarize_values(replicate_values(metrics, aggregates), level=level)
+
+
+def summarize_values(
+    per_replicate: pd.DataFrame, by: Sequence[str] = (), level: float = 0.95
+) -> pd.DataFrame:
+    """Mean and CI over the rows of :func:`replicate_values`, per ``by`` and the usual keys."""
+    keys = [*by, *KEYS]
     rows = []
-    for key, group in per_rep.groupby(KEYS, sort=True, observed=True):
+    for key, group in per_replicate.groupby(keys, sort=True, observed=True):
         mean, low, high = mean_ci(group["value"].to_numpy(), level)
         rows.append((*key, mean, low, high, len(group)))
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return pd.DataFrame(rows, columns=[*by, *SUMMARY_COLUMNS])

@@ -68,12 +68,7 @@ class AttentionSites(World):
     Params = AttentionSitesParams
 
     def declare(self, bus: SignalBus) -> None:
-        if len(self.servers) != 1:
-            raise WiringError(
-                f"the world {self.name!r} needs exactly one allocator serving it, "
-                f"got {self.servers}",
-                path="systems",
-            )
+        self.require_servers(1, 1, "an allocator")
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.outcomes_signal = bus.produce(f"{self.name}.outcomes", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)

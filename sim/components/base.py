@@ -13,6 +13,7 @@ from typing import Any
 
 import simpy
 
+from sim.core.errors import WiringError
 from sim.engine.component import Component
 from sim.engine.signals import Signal, SignalBus
 
@@ -25,6 +26,16 @@ class World(Component):
     def __init__(self, name: str, params: Any, owner: str = ""):
         super().__init__(name, params, owner)
         self.servers: list[str] = []
+
+    def require_servers(self, low: int, high: int, why: str) -> None:
+        """A located WiringError unless ``low`` to ``high`` systems serve this world."""
+        if not low <= len(self.servers) <= high:
+            wanted = f"exactly {low}" if low == high else f"{low} to {high}"
+            raise WiringError(
+                f"the world {self.name!r} needs {wanted} serving system(s) ({why}); got "
+                f"{len(self.servers)}: {', '.join(self.servers) or 'none'}",
+                path="systems",
+            )
 
     def declare_answers(self, bus: SignalBus, action: str) -> None:
         """Declare that this world reads each server's ``<server>.<action>`` signal."""

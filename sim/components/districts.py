@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.components.base import World
 from sim.components.incident_payloads import DistrictTruth, IncidentLog, PatrolRequest, Patrols
-from sim.core.errors import ConfigError, WiringError
+from sim.core.errors import ConfigError
 from sim.core.params import param
 from sim.engine.component import Process
 from sim.engine.environment import Environment
@@ -69,12 +69,7 @@ class Districts(World):
     Params = DistrictsParams
 
     def declare(self, bus: SignalBus) -> None:
-        if len(self.servers) != 1:
-            raise WiringError(
-                f"the world {self.name!r} needs exactly one policing system serving it, "
-                f"got {self.servers}",
-                path="systems",
-            )
+        self.require_servers(1, 1, "a policing system")
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.incidents_signal = bus.produce(f"{self.name}.incidents", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)

@@ -107,12 +107,11 @@ class Interest(World):
         return p
 
     def declare(self, bus: SignalBus) -> None:
-        if len(self.servers) > 1:
-            raise ConfigError(
-                f"the interest world's users are changed by what they are shown, so one system "
-                f"serves them; got {', '.join(self.servers)} (make the others mode = 'shadow')",
-                path="systems",
-            )
+        self.require_servers(
+            0,
+            1,
+            "one system serves them: what they are shown changes them; others: mode = 'shadow'",
+        )
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.clicks_signal = bus.produce(f"{self.name}.clicks", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)

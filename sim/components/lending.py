@@ -137,12 +137,7 @@ class LendingWorld(World):
     Params = LendingParams
 
     def declare(self, bus: SignalBus) -> None:
-        if len(self.servers) > 1:
-            raise ConfigError(
-                f"one lender moves the population; got {len(self.servers)}: "
-                f"{', '.join(self.servers)}",
-                path="systems",
-            )
+        self.require_servers(0, 1, "one lender moves the population")
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.loans_signal = bus.produce(f"{self.name}.loans", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)

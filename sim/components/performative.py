@@ -58,16 +58,11 @@ class PerformativeWorld(World):
     expected_models: int | None = 1
 
     def declare(self, bus: SignalBus) -> None:
-        if self.expected_models is not None and len(self.servers) != self.expected_models:
-            raise ConfigError(
-                f"this world feeds {self.expected_models} model(s) but "
-                f"{len(self.servers)} system(s) serve it ({', '.join(self.servers) or 'none'})",
-                path="systems",
-            )
+        if self.expected_models is not None:
+            n = self.expected_models
+            self.require_servers(n, n, f"one model per row of the coupling: {n}")
         self.data_signal = bus.produce(f"{self.name}.data", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.theta")
-        self._bus = bus
+        self.declare_answers(bus, "theta")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)
@@ -82,7 +77,7 @@ class PerformativeWorld(World):
 
     def _rounds(self) -> Process:
         env = self.env
-        signals = [self._bus.get(f"{s}.theta") for s in self.servers]
+        signals = self.answer_signals("theta")
         yield env.timeout(0)
         while True:
             thetas = [np.atleast_1d(np.asarray(s.read(by=self.name), float)) for s in signals]

@@ -25,7 +25,7 @@ from sim.core.errors import ConfigError
 from sim.experiment.executors import execute
 from sim.experiment.manifest import git_commit, package_versions
 from sim.experiment.runner import Task, TaskResult
-from sim.experiment.store import atomic_write_text
+from sim.experiment.store import atomic_write_csv, atomic_write_text
 from sim.scenario.overrides import parse_override
 from sim.scenario.resolve import load_scenario
 
@@ -177,13 +177,8 @@ def _write(result: CaceResult, folder: Path) -> Path:
     from sim.report.figures import save_figure
 
     folder.mkdir(parents=True, exist_ok=True)
-    for name, frame, index in (
-        ("cace.csv", result.changes, False),
-        ("sensitivity.csv", result.sensitivity, True),
-    ):
-        tmp = folder / f".{name}.tmp"
-        frame.to_csv(tmp, index=index)
-        tmp.replace(folder / name)
+    atomic_write_csv(folder / "cace.csv", result.changes)
+    atomic_write_csv(folder / "sensitivity.csv", result.sensitivity, index=True)
     atomic_write_text(folder / "manifest.json", json.dumps(result.manifest, indent=2) + "\n")
     save_figure(
         sensitivity_heatmap(result.sensitivity, result.manifest["scenario"]),

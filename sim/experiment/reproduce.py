@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiment.api import run
+from sim.experiment.store import atomic_write_csv
 from sim.experiment.sweep_api import sweep
 from sim.scenario.loader import catalogue, find_scenario
 from sim.scenario.resolve import load_scenario
@@ -43,10 +44,7 @@ def reproduce(
 def _save_summary(summary: pd.DataFrame, target: Path) -> Path:
     """The numbers behind a figure: the run's summary (mean and 95% CI per variant and metric)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    summary.to_csv(tmp, index=False, float_format="%.6g")
-    tmp.replace(target)
-    return target
+    return atomic_write_csv(target, summary, float_format="%.6g")
 
 
 def _sweep_figures(path: Path, spec: SweepSpec, out: Path, jobs: int) -> list[Path]:

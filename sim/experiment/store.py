@@ -15,7 +15,7 @@ import pandas as pd
 
 from sim.experiment.runner import TaskResult
 
-__all__ = ["RunStore", "atomic_write_parquet", "atomic_write_text"]
+__all__ = ["RunStore", "atomic_write_csv", "atomic_write_parquet", "atomic_write_text"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -30,6 +30,14 @@ def atomic_write_parquet(path: Path, frame: pd.DataFrame) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     frame.to_parquet(tmp, index=False)
     os.replace(tmp, path)
+
+
+def atomic_write_csv(path: Path, frame: pd.DataFrame, index: bool = False, **options: Any) -> Path:
+    """Write ``frame`` to ``path`` (CSV) via a temporary file and a rename."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=index, **options)
+    os.replace(tmp, path)
+    return path
 
 
 class RunStore:
@@ -59,9 +67,7 @@ class RunStore:
         """Write the final frames and manifest, then drop the per-task parts."""
         atomic_write_parquet(self.folder / "metrics.parquet", metrics)
         atomic_write_parquet(self.folder / "events.parquet", events)
-        tmp = self.folder / ".summary.csv.tmp"
-        summary.to_csv(tmp, index=False)
-        os.replace(tmp, self.folder / "summary.csv")
+        atomic_write_csv(self.folder / "summary.csv", summary)
         text = json.dumps(manifest, indent=2, sort_keys=False, default=str)
         atomic_write_text(self.folder / "manifest.json", text + "\n")
         for part in self.parts.glob("*.parquet"):

@@ -21,12 +21,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.analysis.summary import mean_ci, replicate_values
+from sim.analysis.summary import replicate_values, summarize_values
 from sim.core.errors import ConfigError, DebtsimError
 from sim.experiment.executors import TaskFailure, iter_results
 from sim.experiment.manifest import git_commit, package_versions
 from sim.experiment.runner import Task, TaskResult
-from sim.experiment.store import atomic_write_parquet, atomic_write_text
+from sim.experiment.store import atomic_write_csv, atomic_write_parquet, atomic_write_text
 from sim.experiment.sweep_plan import SweepPlan
 from sim.scenario.overrides import toml_value
 
@@ -131,24 +131,11 @@ class _SweepFolder:
 
 
 def _summarize(plan: SweepPlan, per_replicate: pd.DataFrame, keys: dict[str, list]) -> pd.DataFrame:
-    rows = []
-    group = ["point", "variant", "system", "entity", "metric"]
-    for (point, variant, system, entity, metric), g in per_replicate.groupby(group, sort=True):
-        mean, low, high = mean_ci(g["value"].to_numpy())
-        point_values = [keys[k][point] for k in plan.keys]
-        rows.append((*point_values, variant, system, entity, metric, mean, low, high, len(g)))
-    columns = [
-        *plan.keys,
-        "variant",
-        "system",
-        "entity",
-        "metric",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "n",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    """Per grid point (as the swept keys' values), variant, system, entity and metric."""
+    summary = summarize_values(per_replicate, by=["point"])
+    for position, key in enumerate(plan.keys):
+        summary.insert(position, key, [keys[key][p] for p in summary["point"]])
+    return summary.drop(columns="point")
 
 
 def run_sweep(
@@ -202,9 +189,7 @@ def run_sweep(
     if failures_file.is_file():
         failures_file.unlink()
     summary = _summarize(plan, folder.finish(tasks), folder.keys)
-    tmp = folder.out / ".summary.csv.tmp"
-    summary.to_csv(tmp, index=False)
-    tmp.replace(folder.out / "summary.csv")
+    atomic_write_csv(folder.out / "summary.csv", summary)
     manifest = {
         **plan.to_json(),
         "source": plan.source,

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from tiny_scenario import TINY
 
 import sim
 from sim.cli import main
@@ -90,41 +91,6 @@ def to_toml(tree: dict[str, Any]) -> str:
 
 # --- the valid tiny tree and its leaves -------------------------------------------------
 
-TINY: dict[str, Any] = {
-    "scenario": {
-        "title": "tiny",
-        "horizon_days": 3,
-        "replicates": 1,
-        "seed": 3,
-        "baseline": "greedy",
-    },
-    "world": {
-        "kind": "marketplace",
-        "users": 200,
-        "items": 20,
-        "factors": 4,
-        "segments": 2,
-        "visit_prob_per_day": 0.2,
-    },
-    "systems": {
-        "ranker": {
-            "kind": "recommender",
-            "owner": "feed-team",
-            "serves": "world",
-            "inputs": ["world.clicks"],
-            "model": {"kind": "beta_bernoulli", "prior_alpha": 0.5, "prior_beta": 9.5},
-            "policy": {"kind": "greedy", "slate": 3},
-            "training": {"every_days": 1, "window_days": 0, "label_delay_days": 0},
-        }
-    },
-    "variants": {
-        "greedy": {"description": "the debt"},
-        "thompson": {"systems.ranker.policy": {"kind": "thompson", "slate": 3}},
-        "holdout": {"systems.ranker.training.holdout_share": 0.05},
-    },
-    "teaching": {"summary": "A tiny loop.", "questions": ["Why?"]},
-    "figure": {"panels": ["regret", "ctr"]},
-}
 
 R = ("systems", "ranker")
 VP = ("variants", "thompson", "systems.ranker.policy")
@@ -154,6 +120,7 @@ LEAVES: dict[tuple[str, ...], str] = {
     (*R, "training", "window_days"): "float",
     (*R, "training", "label_delay_days"): "float",
     ("variants", "greedy", "description"): "str",
+    ("variants", "thompson", "description"): "str",
     (*VP, "kind"): "str",
     (*VP, "slate"): "int",
     ("variants", "holdout", "systems.ranker.training.holdout_share"): "float",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tiny_scenario import TINY
 
 from sim.core.errors import ConfigError
 from sim.learn.policies import POLICIES
@@ -20,44 +21,6 @@ from sim.scenario.resolve import load_scenario, resolve_tree
 
 SOURCE = "tiny.toml"
 
-TINY: dict[str, Any] = {
-    "scenario": {
-        "title": "tiny feedback loop",
-        "horizon_days": 3,
-        "replicates": 1,
-        "seed": 7,
-        "baseline": "greedy",
-    },
-    "world": {
-        "kind": "marketplace",
-        "users": 200,
-        "items": 20,
-        "factors": 4,
-        "segments": 2,
-        "visit_prob_per_day": 0.2,
-    },
-    "systems": {
-        "ranker": {
-            "kind": "recommender",
-            "owner": "feed-team",
-            "serves": "world",
-            "inputs": ["world.clicks"],
-            "model": {"kind": "beta_bernoulli", "prior_alpha": 0.5, "prior_beta": 9.5},
-            "policy": {"kind": "greedy", "slate": 3},
-            "training": {"every_days": 1, "window_days": 0, "label_delay_days": 0},
-        }
-    },
-    "variants": {
-        "greedy": {"description": "the debt"},
-        "thompson": {
-            "description": "posterior draws",
-            "systems.ranker.policy": {"kind": "thompson", "slate": 3},
-        },
-        "holdout": {"systems.ranker.training.holdout_share": 0.05},
-    },
-    "teaching": {"summary": "A tiny loop.", "questions": ["Why?"]},
-    "figure": {"panels": ["regret", "ctr"]},
-}
 
 TINY_TOML = """\
 [scenario]

@@ -28,9 +28,10 @@ from typing import Literal
 
 import numpy as np
 
-from sim.analysis.homogenization import nearest_partners, paired_jaccard, random_partners
+from sim.analysis.homogenization import jaccard_index, nearest_partners, random_partners
 from sim.components.columns import GrowingColumns
 from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
+from sim.components.item_sets import ItemSets
 from sim.core.errors import ConfigError
 from sim.core.params import param
 from sim.engine.component import Component, Process
@@ -80,10 +81,14 @@ class CommunityParams:
 class _Population:
     """One copy of the users: what they consumed, what they may still pick, their picks."""
 
-    consumed: GrowingColumns  # bool, True once consumed
+    consumed: ItemSets  # what each user consumed
     known_left: GrowingColumns  # known utility, -inf once consumed
-    sizes: np.ndarray  # items consumed per user
     history: list[np.ndarray] = field(default_factory=list)  # picks per step (-1: none)
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Items consumed per user."""
+        return self.consumed.sizes
 
 
 class Community(Component):
@@ -139,11 +144,7 @@ class Community(Component):
         """Utilities are kept in float32: 7 digits rank and choose as well and halve the memory
         traffic of the users × items matrices that every step reads."""
         users = self.params.users
-        return _Population(
-            GrowingColumns(users, dtype=bool, fill=False),
-            GrowingColumns(users, dtype=np.float32, fill=-np.inf),
-            np.zeros(users, dtype=np.int64),
-        )
+        return _Population(ItemSets(users), GrowingColumns(users, dtype=np.float32, fill=-np.inf))
 
     def _add_items(self, count: int) -> None:
         """Draw ``count`` new items and every user's true and known utility for them."""
@@ -156,7 +157,7 @@ class Community(Component):
         self.true_utility.append(true)
         self._twin_true_left.append(true)
         for population in [self.twin, *self.populations.values()]:
-            population.consumed.append(count=count)
+            population.consumed.grow(count)
             population.known_left.append(known)
 
     def start(self) -> None:
@@ -208,9 +209,8 @@ class Community(Component):
     def _consume(self, population: _Population, picks: np.ndarray) -> float:
         """Apply one step's picks; return the mean true utility of the chosen items."""
         users, items = self._valid(picks)
-        population.consumed.view[users, items] = True
+        population.consumed.add(users, items)
         population.known_left.view[users, items] = -np.inf
-        population.sizes[users] += 1
         population.history.append(picks)
         if users.size == 0:
             return 0.0
@@ -241,9 +241,10 @@ class Community(Component):
         twin_utility: float,
     ) -> None:
         rows = None if self.measured.size == self.params.users else self.measured
-        jaccard = paired_jaccard(population.consumed.view, rows, partners, population.sizes)
-        twin = paired_jaccard(self.twin.consumed.view, rows, partners, self.twin.sizes)
-        jaccard, twin = float(jaccard.mean()), float(twin.mean())
+        jaccard, twin = (
+            float(_paired_jaccard(sets.consumed, rows, partners).mean())
+            for sets in (population, self.twin)
+        )
         day, rec = self.env.now + self.env.tick_days, self.env.recorder
         rec.record(day, server, "homogenization", jaccard - twin)
         rec.record(day, server, "utility", utility - twin_utility)
@@ -251,3 +252,10 @@ class Community(Component):
         rec.record(day, server, "jaccard", twin, TWIN)
         rec.record(day, server, "chosen_utility", utility)
         rec.record(day, server, "chosen_utility", twin_utility, TWIN)
+
+
+def _paired_jaccard(sets: ItemSets, rows: np.ndarray | None, partners: np.ndarray) -> np.ndarray:
+    """Jaccard index of each measured user's set and their partner's (``rows=None``: all users)."""
+    sizes = sets.sizes
+    mine = sizes if rows is None else sizes[rows]
+    return jaccard_index(sets.intersections(rows, partners), mine, sizes[partners])

@@ -21,8 +21,8 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.columns import GrowingColumns
 from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
+from sim.components.item_sets import ItemSets
 from sim.core.params import param
 from sim.engine.component import Component, Process
 from sim.engine.environment import Environment
@@ -74,7 +74,7 @@ class CommunityRecommender(Component):
         self.version_ = 0  # models deployed to rank (start-up fits only shape the profiles)
         self.steps_seen_ = 0
         self.attributes_ = np.empty((0, 0))
-        self.consumed_: GrowingColumns | None = None
+        self.consumed_: ItemSets | None = None
         env.recorder.declare("model_version", "final", "deployed model version")
 
     def start(self) -> None:
@@ -88,7 +88,7 @@ class CommunityRecommender(Component):
             request: CatalogueRequest = requests_signal.read(by=self.name)
             self._learn_catalogue(request)
             scores, profiles, version = self._rank(request)
-            np.copyto(scores, -np.inf, where=self.consumed_.view)  # type: ignore[union-attr]
+            scores[self.consumed_.members()] = -np.inf  # type: ignore[union-attr]
             slate = self.params.slate
             if 0 < slate < scores.shape[1]:
                 hidden = np.argpartition(scores, scores.shape[1] - slate, axis=1)[:, :-slate]
@@ -98,11 +98,11 @@ class CommunityRecommender(Component):
     def _learn_catalogue(self, request: CatalogueRequest) -> None:
         """Take in the items that joined the catalogue since the last request."""
         if self.consumed_ is None:
-            self.consumed_ = GrowingColumns(request.users, dtype=bool, fill=False)
+            self.consumed_ = ItemSets(request.users)
             self.model_.reset(request.users, request.attributes.shape[1])
-        new = request.attributes[self.consumed_.columns :]
+        new = request.attributes[self.consumed_.items :]
         self.attributes_ = request.attributes
-        self.consumed_.append(count=new.shape[0])
+        self.consumed_.grow(new.shape[0])
         self.model_.add_items(new)
 
     def _rank(self, request: CatalogueRequest) -> tuple[np.ndarray, np.ndarray, int]:
@@ -118,7 +118,8 @@ class CommunityRecommender(Component):
             return self._random(shape), truth.preferences, 0
         if algorithm == "content" and self.model_.profiles_ is not None:
             if serving:
-                return self.model_.scores(request.attributes), self.model_.profiles_, self.version_
+                scores = self.model_.scores(request.attributes, np.float32)
+                return scores, self.model_.profiles_, self.version_
             return self._random(shape), self.model_.profiles_, 0
         return self._random(shape), self.rng.random((request.users, attributes)), 0
 
@@ -142,7 +143,7 @@ class CommunityRecommender(Component):
         """Log one step's choices and refit if the training protocol says so."""
         users = np.flatnonzero(choices.items >= 0)
         items = choices.items[users]
-        self.consumed_.view[users, items] = True  # type: ignore[union-attr]
+        self.consumed_.add(users, items)  # type: ignore[union-attr]
         self.steps_seen_ += 1
         if self.params.algorithm != "content":
             return

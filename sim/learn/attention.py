@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TIERS", "attention_choice", "attention_weights"]
+__all__ = ["DEEPENING", "TIERS", "attention_choice", "attention_weights"]
 
+DEEPENING = 4  # ranks walked one argmax at a time before partial selection
 TIERS = (16, 128)  # list depths tried by partial selection before a full sort
 
 
@@ -47,11 +48,16 @@ def attention_choice(scores: np.ndarray, known: np.ndarray, exponent: float) -> 
         return picks
     rows = np.arange(users)
     first = np.argmax(scores, axis=1)
-    value = np.where(np.isfinite(scores[rows, first]), known[rows, first], -np.inf)
+    shown = np.isfinite(scores[rows, first])
+    value = np.where(shown, known[rows, first], -np.inf)
     bound = np.max(known, axis=1)  # m_u: no item is worth more than this
-    settled = np.isfinite(value) & (value >= bound * weights[1 if items > 1 else 0])
-    picks[settled] = first[settled]
+    # Settled: nothing is shown or pickable (-1), or the first item beats every later one.
+    settled = ~shown | np.isneginf(bound) | (value >= bound * weights[min(1, items - 1)])
+    found = settled & np.isfinite(value)
+    picks[found] = first[found]
     pending = np.flatnonzero(~settled)
+    if pending.size and items > 1:
+        pending = _deepen(scores, known, pending, first, value, bound, weights, picks)
     for depth in TIERS:
         if pending.size == 0 or depth >= items:
             break
@@ -61,6 +67,49 @@ def attention_choice(scores: np.ndarray, known: np.ndarray, exponent: float) -> 
     if pending.size:
         picks[pending] = _sorted_choice(scores[pending], known[pending], weights)
     return picks
+
+
+def _deepen(
+    scores: np.ndarray,
+    known: np.ndarray,
+    pending: np.ndarray,
+    first: np.ndarray,
+    value: np.ndarray,
+    bound: np.ndarray,
+    weights: np.ndarray,
+    picks: np.ndarray,
+) -> np.ndarray:
+    """Walk down the lists of the ``pending`` rows one rank at a time, up to :data:`DEEPENING`.
+
+    Rank ``r`` is the ``argmax`` of the row once the ``r − 1`` items above it are removed
+    (ties between equal scores go to the lowest index, consistently from rank to rank). A row
+    is settled, and its pick written to ``picks``, once its best value so far is at least
+    ``m_u · (r + 1)^(−a)`` or its list is exhausted. Returns the rows still unsettled.
+    """
+    items = scores.shape[1]
+    left = scores[pending]  # a copy: taken items are removed from it
+    mine = known[pending]
+    index = np.arange(pending.size)
+    best = value[pending]
+    best_item = first[pending]
+    ceiling = bound[pending]
+    taken = first[pending]
+    open_ = np.ones(pending.size, dtype=bool)  # rows not settled yet
+    for rank in range(2, min(DEEPENING, items) + 1):
+        left[index, taken] = -np.inf
+        taken = np.argmax(left, axis=1)
+        shown = np.isfinite(left[index, taken])
+        candidate = np.where(shown, mine[index, taken] * weights[rank - 1], -np.inf)
+        better = open_ & (candidate > best)  # equal values go to the higher-ranked item
+        best = np.where(better, candidate, best)
+        best_item = np.where(better, taken, best_item)
+        next_weight = weights[rank] if rank < items else 0.0
+        done = open_ & (~shown | (rank == items) | (best >= ceiling * next_weight))
+        picks[pending[done]] = np.where(np.isfinite(best[done]), best_item[done], -1)
+        open_ &= ~done
+        if not open_.any():
+            break
+    return pending[open_]
 
 
 def _top_choice(

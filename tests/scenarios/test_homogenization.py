@@ -116,13 +116,13 @@ def test_each_user_interacts_once_per_step_and_never_twice_with_an_item(
         assert (history >= 0).all()  # everybody picked something every step
         for picks in history.T:
             assert len(set(picks.tolist())) == picks.size  # no repeated interactions
-        consumed = population.consumed.view
+        consumed = population.consumed.dense()
         assert (consumed.sum(axis=1) == 30).all()
         np.testing.assert_array_equal(population.sizes, consumed.sum(axis=1))
         np.testing.assert_array_equal(np.isneginf(population.known_left.view), consumed)
     # The system's own log of what its users consumed matches the world's.
     np.testing.assert_array_equal(
-        system.consumed_.view, world.populations[system.name].consumed.view
+        system.consumed_.dense(), world.populations[system.name].consumed.dense()
     )
 
 
@@ -136,7 +136,7 @@ def test_items_arrive_at_the_published_rate(ecosystems: dict) -> None:
 def test_content_filtering_profiles_are_the_nnls_fit_of_the_logs(ecosystems: dict) -> None:
     _, system = ecosystems["repeated"].components
     design = system.attributes_
-    interactions = system.consumed_.view.astype(float)
+    interactions = system.consumed_.dense().astype(float)
     for user in range(0, 40, 7):
         expected, _ = nnls(design, interactions[user])
         np.testing.assert_allclose(system.model_.profiles_[user], expected, atol=1e-6)

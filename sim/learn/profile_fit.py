@@ -67,20 +67,31 @@ def nnls_gram(
     np.fill_diagonal(coupling, 0.0)
     target = rhs * inverse[None, :]
     scale = tol * max(float(np.max(np.abs(rhs))), 1e-300)
+    # Sweeps run on the rows not settled yet (`live`); a settled row keeps its fit.
+    live = np.arange(rhs.shape[0])
+    rows, row_target, row_rhs = theta, target, rhs
     for _ in range(max_sweeps):
         for j in active:
-            column = np.einsum("uk,k->u", theta, coupling[:, j])  # no BLAS threads (see linalg)
-            np.subtract(target[:, j], column, out=column)
-            np.maximum(column, 0.0, out=column)
-            theta[:, j] = column
-        residual = _kkt_residual(theta, gram, rhs)
-        if residual.max() <= scale:
+            column = np.einsum("uk,k->u", rows, coupling[:, j])  # no BLAS threads (see linalg)
+            np.subtract(row_target[:, j], column, out=column)
+            np.maximum(column, 0.0, out=rows[:, j])
+        residual = _kkt_residual(rows, gram, row_rhs)
+        open_ = residual > scale
+        if not open_.any():
             break
+        if open_.sum() <= rows.shape[0] // 2:  # drop the settled rows from the next sweeps
+            if rows is not theta:
+                theta[live] = rows
+            live = live[open_]
+            rows = np.asfortranarray(rows[open_])
+            row_target, row_rhs, residual = target[live], rhs[live], residual[open_]
     else:
-        unsettled = np.flatnonzero(residual > scale)
-        theta[np.ix_(unsettled, active)] = _exact(
-            gram[np.ix_(active, active)], rhs[unsettled][:, active]
+        unsettled = residual > scale
+        rows[np.ix_(np.flatnonzero(unsettled), active)] = _exact(
+            gram[np.ix_(active, active)], row_rhs[unsettled][:, active]
         )
+    if rows is not theta:
+        theta[live] = rows
     return np.ascontiguousarray(theta)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from sim.scenario.build import build_ecosystem
 
@@ -51,7 +52,11 @@ def run_task(task: Task) -> TaskResult:
     started = time.perf_counter()
     seed = np.random.SeedSequence(task.root_seed, spawn_key=(*task.seed_key, task.replicate))
     ecosystem = build_ecosystem(task.config, seed, task.tick_days)
-    recorder = ecosystem.run(task.horizon_days)
+    # One BLAS thread: a simulation alternates many small products with other numpy work, and
+    # waking BLAS threads for each costs more than the product (see sim.learn.linalg); tasks
+    # run in parallel across processes instead.
+    with threadpool_limits(limits=1, user_api="blas"):
+        recorder = ecosystem.run(task.horizon_days)
     metrics = recorder.metrics()
     metrics.insert(0, "replicate", task.replicate)
     metrics.insert(0, "variant", task.variant)

@@ -88,7 +88,6 @@ def _deepen(
     """
     items = scores.shape[1]
     left = scores[pending]  # a copy: taken items are removed from it
-    mine = known[pending]
     index = np.arange(pending.size)
     best = value[pending]
     best_item = first[pending]
@@ -99,7 +98,7 @@ def _deepen(
         left[index, taken] = -np.inf
         taken = np.argmax(left, axis=1)
         shown = np.isfinite(left[index, taken])
-        candidate = np.where(shown, mine[index, taken] * weights[rank - 1], -np.inf)
+        candidate = np.where(shown, known[pending, taken] * weights[rank - 1], -np.inf)
         better = open_ & (candidate > best)  # equal values go to the higher-ranked item
         best = np.where(better, candidate, best)
         best_item = np.where(better, taken, best_item)

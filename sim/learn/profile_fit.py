@@ -72,7 +72,7 @@ def nnls_gram(
     rows, row_target, row_rhs = theta, target, rhs
     for _ in range(max_sweeps):
         for j in active:
-            column = np.einsum("uk,k->u", rows, coupling[:, j])  # no BLAS threads (see linalg)
+            column = rows @ coupling[:, j]
             np.subtract(row_target[:, j], column, out=column)
             np.maximum(column, 0.0, out=rows[:, j])
         residual = _kkt_residual(rows, gram, row_rhs)

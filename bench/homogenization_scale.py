@@ -1,92 +1,115 @@
-"""The homogenization scenario at scale: wall times of its baseline at T-RECS's sizes.
+"""The homogenization scenario at T-RECS's sizes, and T-RECS itself on the same machine.
 
-Runs the baseline variant (content filtering retrained every step, plus the world's ideal twin
-and every metric) through the full engine, one replicate, at two sizes:
+Runs the baseline variant (content filtering retrained every step, the world's ideal twin and
+every metric) through the full engine, one replicate of 50 steps, at two sizes:
 
-* T-RECS's content-filtering benchmark: 1,000 users, 500 items, 20 attributes, 50 steps
-  (T-RECS needs about 30 s on this machine);
-* 10,000 users × 1,000 items, 50 steps (T-RECS: about 9 minutes).
+* T-RECS's content-filtering benchmark: 1,000 users, 500 items, 20 attributes;
+* 10,000 users × 1,000 items.
 
-"Items" maps to the model in two ways, both printed. *fixed*: the catalogue holds ``items``
-items from the first step and none are added (T-RECS's setting: every step ranks all of
-them for every user). *grown*: the catalogue starts empty and grows by ``items / steps``
-items per step (the published 10 per step at the first size), so it holds ``items`` items
-after the last step. Homogenization pairs every user with their nearest neighbour among all
-users every step, an all-pairs search; at 10,000 users it dominates, so the 10,000-user rows
-also show the scenario's ``metric_users`` option (the Jaccard average estimated on a fixed
-sample of users, partners still searched among all users).
+The catalogue holds all items from the first step and none are added (T-RECS's setting: every
+step ranks all of them for every user); a ``grown`` row per size starts empty and adds
+``items / 50`` items per step instead (the published model's 10 per step at the first size).
 
-    python bench/homogenization_scale.py [--steps 50] [--only small|large]
+Three ways of measuring homogenization, each a row:
 
-It prints wall and CPU seconds: on a shared machine the CPU time is what an idle core takes.
+* ``fixed pairs``: every user against one partner drawn at random once (``world.pairing =
+  random``), the workload of ``bench/trecs_baseline.py``, which measures T-RECS's interaction
+  similarity over fixed random pairs: the like-for-like comparison;
+* ``all pairs``: the scenario's default, every user paired each step with the most similar
+  user by the system's learned profiles, an all-pairs search over users that T-RECS's
+  benchmark does not do;
+* ``sampled``: as ``all pairs``, for 1,000 sampled users (``world.metric_users``).
+
+Our side also draws Beta utilities and simulates the ideal twin, which T-RECS's benchmark
+does not. With ``--trecs-python`` pointing at a Python that has T-RECS (see
+``bench/trecs_baseline.py`` for the install), T-RECS runs at both sizes in the same bench run,
+one process after the other, and every row prints its ratio to T-RECS's time at its size.
+
+    python bench/homogenization_scale.py [--trecs-python PATH] [--only small|large] [--repeat 3]
+
+It prints CPU and wall seconds (the best of ``--repeat`` runs): on a shared machine the CPU
+time is what an idle core takes.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import sim
 from sim.scenario.resolve import load_scenario
 
-TRECS_SECONDS = {1_000: 30.0, 10_000: 9 * 60.0}  # measured by the team on this machine
+STEPS = 50
+SIZES = {"small": (1_000, 500), "large": (10_000, 1_000)}
+MODES = {
+    "fixed pairs": ["world.pairing=random"],
+    "all pairs": [],
+    "sampled": ["world.metric_users=1000"],
+}
 
 
-def run_once(
-    users: int, items: int, steps: int, mode: str, metric_users: int
-) -> tuple[float, float]:
+def run_once(users: int, items: int, grown: bool, extra: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one replicate of the baseline (scenario loading included)."""
-    if mode == "grown":
-        catalogue = ["world.initial_items=0", f"world.new_items_per_step={items // steps}"]
+    if grown:
+        catalogue = ["world.initial_items=0", f"world.new_items_per_step={items // STEPS}"]
     else:
         catalogue = [f"world.initial_items={items}", "world.new_items_per_step=0"]
-    overrides = [
-        f"world.users={users}",
-        "world.attributes=20",
-        f"world.metric_users={metric_users}",
-        *catalogue,
-    ]
+    overrides = [f"world.users={users}", "world.attributes=20", *catalogue, *extra]
     started, cpu = time.perf_counter(), time.process_time()
     scenario = load_scenario("homogenization", overrides, ["repeated"])
-    sim.run(scenario, reps=1, horizon_days=steps)
+    sim.run(scenario, reps=1, horizon_days=STEPS)
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+def trecs_seconds(python: str, users: int, items: int) -> float:
+    """Wall seconds of T-RECS at this size, run by ``bench/trecs_baseline.py`` under ``python``."""
+    script = Path(__file__).with_name("trecs_baseline.py")
+    command = [python, str(script), "--users", str(users), "--items", str(items)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    match = re.search(r"([0-9.]+) s\s*$", output.strip())
+    if match is None:
+        raise SystemExit(f"could not read T-RECS's time from: {output!r}")
+    return float(match.group(1))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=50)
-    parser.add_argument("--only", choices=["small", "large"], default=None)
+    parser.add_argument("--trecs-python", help="a Python with trecs==0.2.1 installed")
+    parser.add_argument("--only", choices=sorted(SIZES), default=None)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row; the best is shown")
     args = parser.parse_args()
+    sizes = [args.only] if args.only else list(SIZES)
     sim.run(load_scenario("homogenization", [], ["repeated"]), reps=1, horizon_days=3)  # warm-up
-    cases = []
-    if args.only in (None, "small"):
-        cases += [(1_000, 500, "fixed", 0), (1_000, 500, "grown", 0)]
-    if args.only in (None, "large"):
-        cases += [
-            (10_000, 1_000, "fixed", 0),
-            (10_000, 1_000, "fixed", 1_000),
-            (10_000, 1_000, "grown", 0),
-            (10_000, 1_000, "grown", 1_000),
-        ]
-    print(f"baseline 'repeated' (content filtering retrained every step), {args.steps} steps")
+    print(f"baseline 'repeated' (content filtering retrained every step), {STEPS} steps")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    header = f"{'users':>7} {'items':>6} {'catalogue':>9} {'measured':>9}"
-    print(f"{header} {'wall s':>7} {'cpu s':>7} {'T-RECS/wall':>12} {'T-RECS/cpu':>11}")
-    for users, items, mode, measured in cases:
-        wall, cpu = run_once(users, items, args.steps, mode, measured)
-        label = "all" if measured == 0 else f"{measured:,}"
-        trecs = TRECS_SECONDS[users]
-        print(
-            f"{users:>7,} {items:>6,} {mode:>9} {label:>9} {wall:7.2f} {cpu:7.2f}"
-            f" {trecs / wall:11.0f}× {trecs / cpu:10.0f}×"
-        )
-    print("T-RECS: about 30 s (1,000 users) and 9 min (10,000 users) on this machine.")
-    print("cpu s is this process's CPU time: the wall time on an idle core (BLAS runs on one")
-    print("thread here), a fair figure when other jobs share the machine.")
+    header = f"{'users':>7} {'items':>6} {'catalogue':>9} {'homogenization':>15}"
+    print(f"{header} {'cpu s':>7} {'wall s':>7} {'T-RECS s':>9} {'T-RECS/cpu':>11}")
+    for size in sizes:
+        users, items = SIZES[size]
+        trecs = trecs_seconds(args.trecs_python, users, items) if args.trecs_python else None
+        rows = [(False, mode) for mode in MODES if size == "large" or mode != "sampled"]
+        rows.append((True, "all pairs"))
+        for grown, mode in rows:
+            times = [run_once(users, items, grown, MODES[mode]) for _ in range(args.repeat)]
+            wall, cpu = min(t[0] for t in times), min(t[1] for t in times)
+            ratio = f"{trecs / cpu:10.0f}×" if trecs else f"{'-':>11}"
+            measured = f"{trecs:9.1f}" if trecs else f"{'-':>9}"
+            catalogue = "grown" if grown else "fixed"
+            print(
+                f"{users:>7,} {items:>6,} {catalogue:>9} {mode:>15} {cpu:7.2f} {wall:7.2f}"
+                f" {measured} {ratio}"
+            )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {peak_mib:,.0f} MiB")
+    if not args.trecs_python:
+        print("T-RECS not run: pass --trecs-python (install: see bench/trecs_baseline.py)")
+    print(f"python {sys.version.split()[0]}")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
 """The peer baseline: T-RECS's content-filtering simulation at the homogenization workload sizes.
 
-T-RECS (Lucherini et al.) pins pandas 1.0.5, which does not build on Python 3.11, so it cannot
-share debtsim's environment; run this script in its own virtual environment:
+T-RECS 0.2.1 (Lucherini et al.) pins pandas 1.0.5, which does not build on Python 3.11, so it
+cannot share debtsim's environment. It installs with its own pins on Python 3.8, once NumPy is
+held below 1.20 (pandas 1.0.5 uses ``np.bool``) and numba and csr at versions that accept it:
 
-    python3 -m venv /tmp/trecs && /tmp/trecs/bin/pip install --no-deps trecs==0.2.1 \
-        && /tmp/trecs/bin/pip install numpy scipy networkx tqdm pandas "lenskit>=0.11,<0.15"
-    /tmp/trecs/bin/python bench/trecs_baseline.py [--users 1000 --items 500]
+    python3.8 -m venv /tmp/trecs38 && /tmp/trecs38/bin/pip install trecs==0.2.1 \
+        && /tmp/trecs38/bin/pip install "numpy<1.20" "numba<0.54" "csr<0.4"
+    /tmp/trecs38/bin/python bench/trecs_baseline.py [--users 1000 --items 500]
 
-and compare with ``bench/homogenization_scale.py`` run on the same machine at the same load.
-It times ``ContentFiltering(num_users, num_items, num_attributes=20)`` run for 50 steps with
-retraining between steps and the paired-users interaction similarity measured every step.
+``bench/homogenization_scale.py --trecs-python /tmp/trecs38/bin/python`` runs this at both
+sizes and prints the ratios. It times ``ContentFiltering(num_users, num_items,
+num_attributes=20)`` run for 50 steps with retraining between steps and the interaction
+similarity of fixed random pairs of users measured every step.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ oversubscribed machine (several worker processes, other jobs) a wake-up costs fa
 the product: measured on the project's 2-core machine under load, 0.035 ns per multiply-add
 on one thread against 3 to 20 ns once threads are involved. :func:`matmul_rows` computes
 ``a @ b`` in row blocks of ``a`` below that size, which OpenBLAS runs on the calling thread.
+Tasks run by :func:`sim.experiment.runner.run_task` also hold BLAS to one thread for the whole
+simulation (threadpoolctl), which covers every other product; the blocking keeps code that
+builds and runs an ecosystem directly (tests, notebooks) off BLAS threads too.
 """
 
 from __future__ import annotations

@@ -83,6 +83,7 @@ class _Population:
 
     consumed: ItemSets  # what each user consumed
     known_left: GrowingColumns  # known utility, -inf once consumed
+    bound: np.ndarray  # each row's largest known_left: what attention_choice calls m_u
     history: list[np.ndarray] = field(default_factory=list)  # picks per step (-1: none)
 
     @property
@@ -144,7 +145,11 @@ class Community(Component):
         """Utilities are kept in float32: 7 digits rank and choose as well and halve the memory
         traffic of the users × items matrices that every step reads."""
         users = self.params.users
-        return _Population(ItemSets(users), GrowingColumns(users, dtype=np.float32, fill=-np.inf))
+        return _Population(
+            ItemSets(users),
+            GrowingColumns(users, dtype=np.float32, fill=-np.inf),
+            np.full(users, -np.inf, dtype=np.float32),
+        )
 
     def _add_items(self, count: int) -> None:
         """Draw ``count`` new items and every user's true and known utility for them."""
@@ -156,9 +161,14 @@ class Community(Component):
         self.item_attributes = np.concatenate([self.item_attributes, attributes])
         self.true_utility.append(true)
         self._twin_true_left.append(true)
+        newest = None
         for population in [self.twin, *self.populations.values()]:
             population.consumed.grow(count)
             population.known_left.append(known)
+            if count and newest is None:  # the same stored (float32) values in every copy
+                newest = population.known_left.view[:, -count:].max(axis=1)
+            if newest is not None:
+                np.maximum(population.bound, newest, out=population.bound)
 
     def start(self) -> None:
         self.env.process(self._tick())
@@ -178,7 +188,10 @@ class Community(Component):
             if signals:
                 yield answers
             twin_picks = attention_choice(
-                self._twin_true_left.view, self.twin.known_left.view, p.attention_exponent
+                self._twin_true_left.view,
+                self.twin.known_left.view,
+                p.attention_exponent,
+                self.twin.bound,
             )
             twin_utility = self._consume(self.twin, twin_picks)
             self._twin_true_left.view[self._valid(twin_picks)] = -np.inf
@@ -192,7 +205,10 @@ class Community(Component):
                         f"the catalogue is {population.known_left.view.shape}"
                     )
                 picks = attention_choice(
-                    ranking.scores, population.known_left.view, p.attention_exponent
+                    ranking.scores,
+                    population.known_left.view,
+                    p.attention_exponent,
+                    population.bound,
                 )
                 utility = self._consume(population, picks)
                 partners = self._partners(server, ranking)
@@ -210,7 +226,13 @@ class Community(Component):
         """Apply one step's picks; return the mean true utility of the chosen items."""
         users, items = self._valid(picks)
         population.consumed.add(users, items)
-        population.known_left.view[users, items] = -np.inf
+        known = population.known_left.view
+        # A row's largest known utility changes only if its pick was that item: only those
+        # rows are searched again.
+        stale = users[known[users, items] == population.bound[users]]
+        known[users, items] = -np.inf
+        if stale.size:
+            population.bound[stale] = known[stale].max(axis=1)
         population.history.append(picks)
         if users.size == 0:
             return 0.0

@@ -6,9 +6,11 @@ item shown. :func:`attention_choice` does this for all users at once without sor
 row. With ``m_u`` the largest known utility of any item user ``u`` may pick, an item at rank
 ``r`` is worth at most ``m_u · r^(−a)``; so if the best item among the first ``L`` is worth at
 least ``m_u · (L + 1)^(−a)``, no item further down can beat it and the choice is exact. The
-first item alone settles most rows (``L = 1``: one ``argmax``); the rest are settled by the
-top ``L`` items found by partial selection (``L`` in :data:`TIERS`), and only rows that none
-settles are sorted in full. Ties in value go to the higher-ranked item; items with exactly
+first item alone settles most rows (``L = 1``: one ``argmax``); the next ranks are found one
+``argmax`` at a time, up to :data:`DEEPENING` (skipped when most rows are still open, as under
+a random ranking, where partial selection is cheaper); the rest are settled by the top ``L``
+items found by partial selection (``L`` in :data:`TIERS`), and only rows that none settles are
+sorted in full. Ties in value go to the higher-ranked item; items with exactly
 equal scores are ranked in an unspecified but deterministic order.
 """
 
@@ -29,13 +31,16 @@ def attention_weights(count: int, exponent: float) -> np.ndarray:
     return np.arange(1, count + 1, dtype=float) ** -exponent
 
 
-def attention_choice(scores: np.ndarray, known: np.ndarray, exponent: float) -> np.ndarray:
+def attention_choice(
+    scores: np.ndarray, known: np.ndarray, exponent: float, bound: np.ndarray | None = None
+) -> np.ndarray:
     """Each user's pick from the list ranked by ``scores`` (``-1`` if nothing can be picked).
 
     ``scores`` (users × items) ranks the items shown to each user, highest first; ``-inf``
     means not shown. ``known`` (same shape) is each user's known utility, ``-inf`` for items
     the user may not pick (already consumed): such items, if shown, still take a rank.
-    Known utilities must be ``>= 0`` where finite.
+    Known utilities must be ``>= 0`` where finite. ``bound``, if given, must be each row's
+    largest ``known`` (a caller that keeps it up to date saves a pass over ``known``).
     """
     scores = np.asarray(scores)
     known = np.asarray(known)
@@ -50,18 +55,25 @@ def attention_choice(scores: np.ndarray, known: np.ndarray, exponent: float) -> 
     first = np.argmax(scores, axis=1)
     shown = np.isfinite(scores[rows, first])
     value = np.where(shown, known[rows, first], -np.inf)
-    bound = np.max(known, axis=1)  # m_u: no item is worth more than this
+    if bound is None:
+        bound = np.max(known, axis=1)  # m_u: no item is worth more than this
+    elif np.shape(bound) != (users,):
+        raise ValueError(f"bound {np.shape(bound)} must have one value per row of {known.shape}")
     # Settled: nothing is shown or pickable (-1), or the first item beats every later one.
     settled = ~shown | np.isneginf(bound) | (value >= bound * weights[min(1, items - 1)])
     found = settled & np.isfinite(value)
     picks[found] = first[found]
     pending = np.flatnonzero(~settled)
-    if pending.size and items > 1:
+    if 0 < pending.size <= users // 2 and items > 1:
         pending = _deepen(scores, known, pending, first, value, bound, weights, picks)
     for depth in TIERS:
         if pending.size == 0 or depth >= items:
             break
-        top, ok = _top_choice(scores[pending], known[pending], bound[pending], weights, depth)
+        if pending.size > users // 2:  # most rows: select in place rather than copy them
+            top, ok = _top_choice(scores, known, bound, weights, depth)
+            top, ok = top[pending], ok[pending]
+        else:
+            top, ok = _top_choice(scores[pending], known[pending], bound[pending], weights, depth)
         picks[pending[ok]] = top[ok]
         pending = pending[~ok]
     if pending.size:

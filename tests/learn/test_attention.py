@@ -60,6 +60,8 @@ def test_nothing_to_pick() -> None:
     assert attention_choice(np.empty((2, 0)), np.empty((2, 0)), 0.8).tolist() == [-1, -1]
     with pytest.raises(ValueError):
         attention_choice(np.zeros((2, 3)), np.zeros((3, 2)), 0.8)
+    with pytest.raises(ValueError, match="one value per row"):
+        attention_choice(np.zeros((2, 3)), np.zeros((2, 3)), 0.8, np.zeros(3))
 
 
 def _inputs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, float]:
@@ -83,6 +85,9 @@ def test_vectorised_choice_equals_the_definition(data: st.DataObject) -> None:
     scores, known, exponent = _inputs(data.draw)
     expected = reference_choice(scores, known, exponent)
     got = attention_choice(scores, known, exponent)
+    # Passing the row maxima of `known` changes nothing.
+    with_bound = attention_choice(scores, known, exponent, np.max(known, axis=1))
+    np.testing.assert_array_equal(with_bound, got)
     # Equal values may tie between different items; then both picks are optimal.
     for row, (a, b) in enumerate(zip(got, expected, strict=True)):
         if a == b:

@@ -120,6 +120,8 @@ def test_each_user_interacts_once_per_step_and_never_twice_with_an_item(
         assert (consumed.sum(axis=1) == 30).all()
         np.testing.assert_array_equal(population.sizes, consumed.sum(axis=1))
         np.testing.assert_array_equal(np.isneginf(population.known_left.view), consumed)
+        # The largest known utility left, kept up to date step by step, is the row maximum.
+        np.testing.assert_array_equal(population.bound, population.known_left.view.max(axis=1))
     # The system's own log of what its users consumed matches the world's.
     np.testing.assert_array_equal(
         system.consumed_.dense(), world.populations[system.name].consumed.dense()

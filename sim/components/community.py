@@ -29,12 +29,13 @@ from typing import Literal
 import numpy as np
 
 from sim.analysis.homogenization import jaccard_index, nearest_partners, random_partners
+from sim.components.base import World
 from sim.components.columns import GrowingColumns
 from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
 from sim.components.item_sets import ItemSets
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.attention import attention_choice
@@ -92,23 +93,17 @@ class _Population:
         return self.consumed.sizes
 
 
-class Community(Component):
+class Community(World):
     """Users × growing catalogue; rankings in, choices out; an ideal twin as the reference."""
 
     kind = "community"
     Params = CommunityParams
 
-    def __init__(self, name: str, params: CommunityParams, owner: str = "") -> None:
-        super().__init__(name, params, owner)
-        self.servers: list[str] = []
-
     def declare(self, bus: SignalBus) -> None:
         self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
         self.interactions_signal = bus.produce(f"{self.name}.interactions", self.name)
         self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        for server in self.servers:
-            bus.declare_read(self.name, f"{server}.rankings")
-        self._bus = bus
+        self.declare_answers(bus, "rankings")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)
@@ -175,18 +170,15 @@ class Community(Component):
 
     def _tick(self) -> Process:
         env, p = self.env, self.params
-        signals = [self._bus.get(f"{s}.rankings") for s in self.servers]
+        signals = self.answer_signals("rankings")
         yield env.timeout(0)  # let every process of this instant start listening first
         while True:
             self.step += 1
             self._add_items(p.new_items_per_step)
             truth = CommunityTruth(self.true_utility.view, self.preferences)
             self.truth_signal.publish(truth, by=self.name)
-            answers = env.all_of([signal.changed() for signal in signals])
             request = CatalogueRequest(env.now, self.step, p.users, self.item_attributes)
-            self.requests_signal.publish(request, by=self.name)
-            if signals:
-                yield answers
+            rankings: list[Ranking] = yield from self.ask(self.requests_signal, request, signals)
             twin_picks = attention_choice(
                 self._twin_true_left.view,
                 self.twin.known_left.view,
@@ -196,8 +188,7 @@ class Community(Component):
             twin_utility = self._consume(self.twin, twin_picks)
             self._twin_true_left.view[self._valid(twin_picks)] = -np.inf
             outcomes = {}
-            for server, signal in zip(self.servers, signals, strict=True):
-                ranking: Ranking = signal.read(by=self.name)
+            for server, ranking in zip(self.servers, rankings, strict=True):
                 population = self.populations[server]
                 if ranking.scores.shape != population.known_left.view.shape:
                     raise ValueError(

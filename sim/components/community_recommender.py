@@ -21,10 +21,11 @@ from typing import Literal
 
 import numpy as np
 
+from sim.components.base import ServingSystem
 from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
 from sim.components.item_sets import ItemSets
 from sim.core.params import param
-from sim.engine.component import Component, Process
+from sim.engine.component import Process
 from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 from sim.learn.profile_fit import ContentProfiles
@@ -51,21 +52,16 @@ class CommunityRecommenderParams:
     fit_tol: float = param(1e-9, gt=0, doc="KKT tolerance of a fit, relative to the data")
 
 
-class CommunityRecommender(Component):
+class CommunityRecommender(ServingSystem):
     """Ranks the catalogue for every user each step; learns from its own users' choices."""
 
     kind = "community_recommender"
     Params = CommunityRecommenderParams
 
     def declare(self, bus: SignalBus) -> None:
-        world = self.params.serves
-        self.rankings_signal = bus.produce(f"{self.name}.rankings", self.name)
-        bus.declare_read(self.name, f"{world}.requests")
-        for signal in self.params.inputs:
-            bus.declare_read(self.name, signal)
-        if self.params.algorithm == "ideal":
-            bus.declare_read(self.name, f"{world}.truth")  # the oracle: a decision read
-        self._bus = bus
+        self.rankings_signal = self.declare_system(bus, "rankings")
+        if self.params.algorithm == "ideal":  # the oracle reads true utility to decide
+            bus.declare_read(self.name, f"{self.params.serves}.truth")
 
     def setup(self, env: Environment) -> None:
         super().setup(env)

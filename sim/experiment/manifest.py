@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import platform
 import subprocess
 from importlib import metadata
@@ -18,13 +19,19 @@ _PACKAGES = ("debtsim", "simpy", "numpy", "pandas", "pyarrow", "scipy", "matplot
 
 def package_versions() -> dict[str, str]:
     """Versions of Python and the packages a run depends on."""
-    versions = {"python": platform.python_version()}
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str], ...]:
+    """Read once per process: reading package metadata costs milliseconds per package."""
+    versions = [("python", platform.python_version())]
     for name in _PACKAGES:
         try:
-            versions[name] = metadata.version(name)
+            versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+            versions.append((name, "not installed"))
+    return tuple(versions)
 
 
 def git_commit(folder: Path) -> str | None:

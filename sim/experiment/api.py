@@ -51,6 +51,7 @@ class RunResult:
             system=spec.get("system") or None,
             baseline=self.manifest.get("baseline"),
             log_panels=spec.get("log_panels", ()),
+            variants=spec.get("variants", ()),
         )
 
     def save_figures(self, folder: str | Path, stem: str | None = None) -> list[Path]:
@@ -135,6 +136,7 @@ def run(
         "title": scenario.figure.title or scenario.meta.title,
         "system": scenario.figure.system,
         "log_panels": list(scenario.figure.log_panels),
+        "variants": list(scenario.figure.variants),
     }
     manifest["figure"] = figure_spec
     result = RunResult(metrics, events, summary, manifest, None, figure_spec)

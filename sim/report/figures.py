@@ -57,14 +57,17 @@ def variant_figure(
     system: str | None = None,
     baseline: str | None = None,
     log_panels: Sequence[str] = (),
+    variants: Sequence[str] = (),
 ) -> Figure:
     """One panel per ``metric[:entity][@system]``, one line per variant with its CI band.
 
     Where a panel's metric comes from several systems and none is named, each system gets its
-    own line style.
+    own line style. ``variants`` draws only those, in that order (those that ran; all of them
+    if none of the named ones ran).
     """
     panels = list(panels) or sorted(metrics["metric"].unique())
-    variants = list(dict.fromkeys(metrics["variant"]))
+    ran = list(dict.fromkeys(metrics["variant"]))
+    variants = [v for v in variants if v in ran] or ran
     with plt.rc_context(STYLE):
         cols = 2 if len(panels) > 1 else 1
         rows = (len(panels) + cols - 1) // cols

@@ -176,6 +176,12 @@ def resolve_tree(
         figure = from_mapping(FigureSpec, tree.get("figure", {}), "figure")
         sweep = from_mapping(SweepSpec, tree.get("sweep", {}), "sweep")
         patches = _variant_patches(tree, meta.baseline)
+        for name in figure.variants:
+            if name not in patches:
+                raise ConfigError(
+                    f"no variant {name!r}{suggest(name, patches)}; variants: {', '.join(patches)}",
+                    path="figure.variants",
+                )
         chosen = list(patches) if not variants else list(dict.fromkeys(variants))
         for name in chosen:
             if name not in patches:

@@ -56,6 +56,7 @@ class FigureSpec:
     title: str = param("", doc="figure title")
     system: str = param("", doc="system whose metrics are drawn (default: all)")
     log_panels: tuple[str, ...] = param([], doc="panels drawn with a logarithmic y axis")
+    variants: tuple[str, ...] = param([], doc="variants drawn, in this order (default: all run)")
 
 
 @dataclass(frozen=True)

@@ -626,3 +626,12 @@ def test_sweep_table_is_validated():
     rejected(tree, "sweep.grid.world.users", "non-empty list")
     tree["sweep"] = {"grids": {}}
     rejected(tree, "sweep.grids", "did you mean 'grid'")
+
+
+def test_figure_variants_must_name_variants():
+    tree = tiny()
+    tree["figure"]["variants"] = ["greedy", "thompsn"]
+    error = rejected(tree, "figure.variants", "'thompsn'", "did you mean 'thompson'")
+    assert error.path == "figure.variants"
+    tree["figure"]["variants"] = ["thompson", "greedy"]
+    assert resolve_tree(tree, SOURCE).figure.variants == ("thompson", "greedy")

@@ -8,8 +8,10 @@ the product: measured on the project's 2-core machine under load, 0.035 ns per m
 on one thread against 3 to 20 ns once threads are involved. :func:`matmul_rows` computes
 ``a @ b`` in row blocks of ``a`` below that size, which OpenBLAS runs on the calling thread.
 Tasks run by :func:`sim.experiment.runner.run_task` also hold BLAS to one thread for the whole
-simulation (threadpoolctl), which covers every other product; the blocking keeps code that
-builds and runs an ecosystem directly (tests, notebooks) off BLAS threads too.
+simulation (threadpoolctl), which covers every other product (the matrix-vector products of
+:mod:`sim.learn.profile_fit` among them); code that builds and runs an ecosystem directly
+(tests, notebooks) gets the same results, and only the large products are kept off BLAS
+threads there.
 """
 
 from __future__ import annotations

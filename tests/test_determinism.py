@@ -71,3 +71,23 @@ def test_run_folder_round_trips(tmp_path: pd.DataFrame) -> None:
         "softmax",
         "holdout",
     }
+
+
+def test_the_blas_thread_limit_changes_no_result() -> None:
+    """A task runs with one BLAS thread; the same ecosystem run directly may use more."""
+    import numpy as np
+
+    from sim.experiment.runner import Task, run_task
+    from sim.scenario.build import build_ecosystem
+    from sim.scenario.resolve import load_scenario
+
+    overrides = ["world.users=1500", "world.initial_items=200", "world.new_items_per_step=0"]
+    scenario = load_scenario("homogenization", overrides, ["repeated"])
+    config, tick = scenario.configs["repeated"], scenario.meta.tick_days
+    limited = run_task(Task("repeated", 0, 5, config, 15, tick)).metrics
+    ecosystem = build_ecosystem(config, np.random.SeedSequence(5, spawn_key=(0,)), tick)
+    direct = ecosystem.run(15).metrics()
+    assert_frame_equal(
+        limited.drop(columns=["variant", "replicate"]).reset_index(drop=True),
+        direct.reset_index(drop=True),
+    )

@@ -151,7 +151,13 @@ class Community(World):
         p, rng = self.params, self.rng
         attributes = draw_profiles(rng, self.item_hyper, count)
         true, known = draw_utilities(
-            rng, self.preferences, attributes, p.utility_variance, p.known_share, p.known_variance
+            rng,
+            self.preferences,
+            attributes,
+            p.utility_variance,
+            p.known_share,
+            p.known_variance,
+            dtype=np.float32,  # as stored (see _population)
         )
         self.item_attributes = np.concatenate([self.item_attributes, attributes])
         self.true_utility.append(true)

@@ -101,26 +101,30 @@ def draw_utilities(
     variance: float,
     known_share: float,
     known_variance: float,
+    dtype: type = np.float64,
 ) -> tuple[np.ndarray, np.ndarray]:
     """True and known utility of every user for the given items, each shaped ``(users, items)``.
 
     ``V_ui ~ Beta'(θ_u·β_i, variance)``; the known part is ``η_ui · V_ui`` with
     ``η_ui ~ Beta'(known_share, known_variance)`` (``known_variance = 0``: ``η`` is constant;
     ``known_share = 1``: users know everything). Drawn in blocks of users (a fixed number of
-    cells, so the same inputs always give the same draws) to keep temporaries in cache.
+    cells, so the same inputs always give the same draws) to keep temporaries in cache; each
+    block is computed in float64 and stored in ``dtype``.
     """
     users, items = preferences.shape[0], attributes.shape[0]
-    true = np.empty((users, items))
-    known = np.empty((users, items))
+    true = np.empty((users, items), dtype=dtype)
+    known = np.empty((users, items), dtype=dtype)
     exact = known_share >= 1.0 or known_variance == 0
     block = max(1, _BLOCK_CELLS // max(items, 1))
     for start in range(0, users, block):
         rows = slice(start, min(start + block, users))
         mean = matmul_rows(preferences[rows], attributes.T)
-        true[rows] = _flush(draw_beta(rng, mean, variance))
+        block_true = _flush(draw_beta(rng, mean, variance))
         if exact:
-            known[rows] = true[rows] * known_share
+            block_known = block_true * known_share
         else:
             share = draw_beta(rng, known_share, known_variance, size=mean.shape)
-            np.multiply(share, true[rows], out=known[rows])
-    return true, _flush(known)
+            block_known = np.multiply(share, block_true, out=share)
+        true[rows] = block_true
+        known[rows] = _flush(block_known)
+    return true, known

@@ -133,9 +133,9 @@ def reset_second_moment_ceiling(
         raise ValueError("need low <= high and 0 <= delta_low <= delta_high")
     r0, s = reset_prob, reset_scale
     mean_delta = 0.5 * (delta_low + delta_high)
-    delta_sq = (delta_low**2 + delta_low * delta_high + delta_high**2) / 3.0
+    delta_sq = _uniform_second_moment(delta_low, delta_high)
     u_mean = 0.5 * (low + high)
-    u_sq = (low**2 + low * high + high**2) / 3.0
+    u_sq = _uniform_second_moment(low, high)
     q = 1.0 - r0 * (1.0 - s * s)
     if u_mean != 0:
         # 2·s(1 − s)·E[u]·x ≤ s(1 − s)(E[u]² + x²) for the cross term of the reset mixture.
@@ -161,5 +161,10 @@ def reset_drift_ceiling(
     ``X*`` is :func:`reset_second_moment_ceiling`; the same conditions apply.
     """
     ceiling = reset_second_moment_ceiling(reset_prob, reset_scale, low, high, delta_low, delta_high)
-    start = (low**2 + low * high + high**2) / 3.0
+    start = _uniform_second_moment(low, high)
     return items * (math.sqrt(ceiling) + math.sqrt(start)) ** 2
+
+
+def _uniform_second_moment(low: float, high: float) -> float:
+    """``E[u²]`` for ``u ~ U[low, high]``."""
+    return (low**2 + low * high + high**2) / 3.0

@@ -4,8 +4,8 @@ Chaney et al. (RecSys 2018) pair every user with the user most similar to them a
 the Jaccard index (intersection over union) of the two users' sets of consumed items,
 ``|S_u ∩ S_v| / (|S_u| + |S_v| − |S_u ∩ S_v|)``, averaged over users and reported relative
 to the same pairs under an ideal recommender.
-Sets are rows of a boolean users × items matrix; :func:`paired_jaccard` evaluates all pairs
-(or a sample of users) in one vectorised pass, :func:`nearest_partners` pairs by cosine
+:func:`jaccard_index` computes the index from counts (the simulation keeps its sets packed,
+:class:`sim.components.item_sets.ItemSets`); :func:`nearest_partners` pairs by cosine
 similarity in row blocks: the users × users similarity matrix is never held at once, and each
 product is small enough (2¹⁹ multiply-adds) that OpenBLAS computes it on the calling thread,
 far faster than waking its threads in a simulation loop on a busy machine (see
@@ -23,7 +23,6 @@ __all__ = [
     "jaccard_index",
     "jaccard_sets",
     "nearest_partners",
-    "paired_jaccard",
     "random_partners",
 ]
 
@@ -131,26 +130,6 @@ def jaccard_index(intersection: np.ndarray, size_a: np.ndarray, size_b: np.ndarr
     inter = np.asarray(intersection, dtype=float)
     union = np.asarray(size_a, dtype=float) + np.asarray(size_b, dtype=float) - inter
     return np.divide(inter, union, out=np.zeros_like(union), where=union > 0)
-
-
-def paired_jaccard(
-    sets: np.ndarray,
-    users: np.ndarray | None,
-    partners: np.ndarray,
-    sizes: np.ndarray | None = None,
-) -> np.ndarray:
-    """Jaccard index of ``sets[users[j]]`` and ``sets[partners[j]]`` (rows of a boolean matrix).
-
-    ``users=None`` means every row in order; ``sizes`` (each row's count of True, if known)
-    saves counting them.
-    """
-    mine = sets if users is None else sets[np.asarray(users)]
-    theirs = sets[np.asarray(partners)]
-    intersection = np.count_nonzero(mine & theirs, axis=1)
-    if sizes is None:
-        sizes = np.count_nonzero(sets, axis=1)
-    size_mine = sizes if users is None else sizes[np.asarray(users)]
-    return jaccard_index(intersection, size_mine, sizes[np.asarray(partners)])
 
 
 def jaccard_sets(a: set[int] | frozenset[int], b: set[int] | frozenset[int]) -> float:

@@ -28,7 +28,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.analysis.homogenization import jaccard_index, nearest_partners, random_partners
+from sim.analysis.homogenization import nearest_partners, random_partners
 from sim.components.base import World
 from sim.components.columns import GrowingColumns
 from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
@@ -162,14 +162,11 @@ class Community(World):
         self.item_attributes = np.concatenate([self.item_attributes, attributes])
         self.true_utility.append(true)
         self._twin_true_left.append(true)
-        newest = None
         for population in [self.twin, *self.populations.values()]:
             population.consumed.grow(count)
             population.known_left.append(known)
-            if count and newest is None:  # the same stored (float32) values in every copy
-                newest = population.known_left.view[:, -count:].max(axis=1)
-            if newest is not None:
-                np.maximum(population.bound, newest, out=population.bound)
+            if count:
+                np.maximum(population.bound, known.max(axis=1), out=population.bound)
 
     def start(self) -> None:
         self.env.process(self._tick())
@@ -260,10 +257,8 @@ class Community(World):
         twin_utility: float,
     ) -> None:
         rows = None if self.measured.size == self.params.users else self.measured
-        jaccard, twin = (
-            float(_paired_jaccard(sets.consumed, rows, partners).mean())
-            for sets in (population, self.twin)
-        )
+        jaccard = float(population.consumed.jaccard(rows, partners).mean())
+        twin = float(self.twin.consumed.jaccard(rows, partners).mean())
         day, rec = self.env.now + self.env.tick_days, self.env.recorder
         rec.record(day, server, "homogenization", jaccard - twin)
         rec.record(day, server, "utility", utility - twin_utility)
@@ -271,10 +266,3 @@ class Community(World):
         rec.record(day, server, "jaccard", twin, TWIN)
         rec.record(day, server, "chosen_utility", utility)
         rec.record(day, server, "chosen_utility", twin_utility, TWIN)
-
-
-def _paired_jaccard(sets: ItemSets, rows: np.ndarray | None, partners: np.ndarray) -> np.ndarray:
-    """Jaccard index of each measured user's set and their partner's (``rows=None``: all users)."""
-    sizes = sets.sizes
-    mine = sizes if rows is None else sizes[rows]
-    return jaccard_index(sets.intersections(rows, partners), mine, sizes[partners])

@@ -6,13 +6,15 @@ packed eight items to a byte, so the intersections of paired users' sets (the Ja
 of :mod:`sim.analysis.homogenization`) read an eighth of the memory and are counted with
 ``np.bitwise_count``. Set sizes are kept as running counts, and the members are also kept in
 the order they were added, so a recommender can hide every consumed item from a ranking by
-writing only those cells.
+writing only those cells. :meth:`ItemSets.jaccard` is the homogenization metric's pairwise
+index.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.analysis.homogenization import jaccard_index
 from sim.components.columns import GrowingColumns
 
 __all__ = ["ItemSets"]
@@ -70,6 +72,12 @@ class ItemSets:
         mine = bits if rows is None else bits[np.asarray(rows)]
         both = np.bitwise_and(mine, bits[np.asarray(others)])
         return np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+
+    def jaccard(self, rows: np.ndarray | None, others: np.ndarray) -> np.ndarray:
+        """Jaccard index of ``S_rows[j]`` and ``S_others[j]`` (``rows=None``: every row)."""
+        mine = self.sizes if rows is None else self.sizes[np.asarray(rows)]
+        theirs = self.sizes[np.asarray(others)]
+        return jaccard_index(self.intersections(rows, others), mine, theirs)
 
     def dense(self) -> np.ndarray:
         """The sets as a boolean rows × items matrix (a copy)."""

@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from sim.analysis.homogenization import (
     jaccard_index,
     jaccard_sets,
     nearest_partners,
-    paired_jaccard,
     random_partners,
 )
-
-
-@settings(max_examples=100)
-@given(sets=arrays(bool, st.tuples(st.integers(2, 8), st.integers(0, 12))), data=st.data())
-def test_paired_jaccard_equals_the_set_definition(sets: np.ndarray, data: st.DataObject) -> None:
-    n = sets.shape[0]
-    partners = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=n, max_size=n)))
-    users = np.arange(n)
-    got = paired_jaccard(sets, users, partners)
-    np.testing.assert_array_equal(paired_jaccard(sets, None, partners, sets.sum(axis=1)), got)
-    for u, v, value in zip(users, partners, got, strict=True):
-        a = set(np.flatnonzero(sets[u]).tolist())
-        b = set(np.flatnonzero(sets[v]).tolist())
-        assert value == jaccard_sets(a, b)
-        assert 0.0 <= value <= 1.0
 
 
 def test_jaccard_index_edge_cases() -> None:

@@ -6,9 +6,20 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
-from sim.analysis.homogenization import paired_jaccard
+from sim.analysis.homogenization import jaccard_sets
 from sim.components.item_sets import ItemSets
+
+
+def _from_matrix(dense: np.ndarray) -> ItemSets:
+    """The sets of a boolean rows × items matrix, added one item column at a time."""
+    sets = ItemSets(dense.shape[0])
+    sets.grow(dense.shape[1])
+    for item in range(dense.shape[1]):
+        rows = np.flatnonzero(dense[:, item])
+        sets.add(rows, np.full(rows.size, item))
+    return sets
 
 
 @settings(max_examples=80)
@@ -40,10 +51,6 @@ def test_sets_equal_a_boolean_matrix_built_step_by_step(data: st.DataObject) -> 
     np.testing.assert_array_equal(sets.intersections(None, partners), expected)
     rows = np.arange(users)[::2]
     np.testing.assert_array_equal(sets.intersections(rows, partners[rows]), expected[rows])
-    np.testing.assert_array_equal(
-        paired_jaccard(dense, None, partners),
-        paired_jaccard(sets.dense(), None, partners, sets.sizes),
-    )
 
 
 def test_adding_a_member_twice_counts_it_once() -> None:
@@ -60,3 +67,19 @@ def test_items_outside_the_catalogue_are_refused() -> None:
     sets.grow(9)
     with pytest.raises(ValueError, match=r"\[0, 9\)"):
         sets.add(np.array([0]), np.array([9]))
+
+
+@settings(max_examples=100)
+@given(sets=arrays(bool, st.tuples(st.integers(2, 8), st.integers(0, 12))), data=st.data())
+def test_jaccard_equals_the_set_definition(sets: np.ndarray, data: st.DataObject) -> None:
+    n = sets.shape[0]
+    partners = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=n, max_size=n)))
+    users = np.arange(n)
+    packed = _from_matrix(sets)
+    got = packed.jaccard(users, partners)
+    np.testing.assert_array_equal(packed.jaccard(None, partners), got)
+    for u, v, value in zip(users, partners, got, strict=True):
+        a = set(np.flatnonzero(sets[u]).tolist())
+        b = set(np.flatnonzero(sets[v]).tolist())
+        assert value == jaccard_sets(a, b)
+        assert 0.0 <= value <= 1.0

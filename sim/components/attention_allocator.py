@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.base import ServingSystem
+from sim.components.base.legacy import ServingSystem
 from sim.components.incident_payloads import Allocation, AttentionOutcome, AttentionRequest
 from sim.core.errors import ConfigError
 from sim.core.params import param

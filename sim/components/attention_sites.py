@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.attention_allocation import fairness_gap, next_rates
-from sim.components.base import World
+from sim.components.base.legacy import World
 from sim.components.incident_payloads import (
     Allocation,
     AttentionOutcome,

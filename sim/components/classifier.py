@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import expit
 
 from sim.analysis.thresholds import threshold_for_precision
-from sim.components.base import ServingSystem
+from sim.components.base.legacy import ServingSystem
 from sim.components.tabular import Decisions, LabelledRows
 from sim.core.params import param
 from sim.engine.component import Process

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 
 from sim.analysis.homogenization import nearest_partners, random_partners
-from sim.components.base import World
+from sim.components.base.legacy import World
 from sim.components.columns import GrowingColumns
 from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
 from sim.components.item_sets import ItemSets

@@ -21,7 +21,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.base import ServingSystem
+from sim.components.base.legacy import ServingSystem
 from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
 from sim.components.item_sets import ItemSets
 from sim.core.params import param

@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.base import World
+from sim.components.base.legacy import World
 from sim.components.incident_payloads import DistrictTruth, IncidentLog, PatrolRequest, Patrols
 from sim.core.errors import ConfigError
 from sim.core.params import param

@@ -46,6 +46,9 @@ class ForecasterParams:
 class DemandForecaster(Component):
     """Sales in, forecast out; never shown demand."""
 
+    legacy_lifecycle = True  # TRANSITIONAL: not yet on the base lifecycle
+    section = "systems"
+
     kind = "demand_forecaster"
     Params = ForecasterParams
     serving = False  # it does not answer the world's daily request; the inventory does

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.degeneracy import expected_click_prob, interest_drift, quantiles
-from sim.components.base import World
+from sim.components.base.legacy import World
 from sim.components.payloads import Outcomes, Requests, Slates
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import from_mapping, param

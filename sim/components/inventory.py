@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.components.base import ServingSystem
+from sim.components.base.legacy import ServingSystem
 from sim.components.demand import StockPlan
 from sim.core.params import param
 from sim.engine.component import Process

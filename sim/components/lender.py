@@ -26,7 +26,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.base import ServingSystem
+from sim.components.base.legacy import ServingSystem
 from sim.components.lending_payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
 from sim.core.errors import ConfigError
 from sim.core.params import param

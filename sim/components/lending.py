@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.lending import population_tpr
-from sim.components.base import World
+from sim.components.base.legacy import World
 from sim.components.lending_payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
 from sim.core.errors import ConfigError
 from sim.core.params import param

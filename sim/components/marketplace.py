@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.analysis.inequality import gini
-from sim.components.base import World
+from sim.components.base.legacy import World
 from sim.components.payloads import Outcomes, Requests, Slates
 from sim.core.params import param
 from sim.engine.component import Process

@@ -25,7 +25,7 @@ import numpy as np
 from scipy.special import expit
 
 from sim.analysis.performative import coin_stable_point, gaussian_stable_point, spectral_radius
-from sim.components.base import World
+from sim.components.base.legacy import World
 from sim.core.errors import ConfigError
 from sim.core.params import param
 from sim.engine.component import Process

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.base import ServingSystem, World
+from sim.components.base.legacy import ServingSystem, World
 from sim.core.params import param
 from sim.engine.component import Process
 from sim.engine.environment import Environment

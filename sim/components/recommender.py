@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from sim.components.base import ServingSystem
+from sim.components.base.legacy import ServingSystem
 from sim.components.payloads import Outcomes, Requests, Slates
 from sim.components.pipeline import CountLog, TrainingParams
 from sim.core.errors import ConfigError

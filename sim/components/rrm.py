@@ -38,6 +38,9 @@ class RRMParams:
 class RepeatedRiskMinimizer(Component):
     """Deploys θ, learns from the data its deployment produced, redeploys."""
 
+    legacy_lifecycle = True  # TRANSITIONAL: not yet on the base lifecycle
+    section = "systems"
+
     kind = "rrm"
     Params = RRMParams
     serving = True

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from sim.components.base import World
+from sim.components.base.legacy import World
 from sim.components.drift import Drift, total_shift
 from sim.core.errors import ConfigError
 from sim.core.params import from_mapping, param

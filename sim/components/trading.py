@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.components.base import ServingSystem, World
+from sim.components.base.legacy import ServingSystem, World
 from sim.core.params import param
 from sim.engine.component import Process
 from sim.engine.environment import Environment

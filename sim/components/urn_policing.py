@@ -19,7 +19,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.base import ServingSystem
+from sim.components.base.legacy import ServingSystem
 from sim.components.incident_payloads import IncidentLog, PatrolRequest, Patrols
 from sim.core.errors import ConfigError
 from sim.core.params import param

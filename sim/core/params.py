@@ -19,7 +19,8 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 from sim.core.errors import ConfigError
 
-__all__ = ["describe", "from_mapping", "param", "suggest", "type_name"]
+__all__ = ["describe",
+    "table", "from_mapping", "param", "suggest", "type_name"]
 
 T = TypeVar("T")
 
@@ -118,6 +119,8 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
         return tuple(_coerce(v, inner, f"{key}[{i}]") for i, v in enumerate(value))
     if tp is Any:
         return value
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return from_mapping(tp, value, key)
     if tp is bool:
         if isinstance(value, bool):
             return value
@@ -163,6 +166,20 @@ def _range_text(meta: Mapping[str, Any]) -> str:
     return " and ".join(parts) if parts else "any value"
 
 
+def _default_of(f: dataclasses.Field) -> Any:
+    """A field's default value (``None`` if it has none)."""
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        return f.default_factory()  # type: ignore[misc]
+    return None
+
+
+def table(default: Any, doc: str = "") -> Any:
+    """A nested parameter table (a dataclass field) whose default is the instance ``default``."""
+    return dataclasses.field(default_factory=lambda: default, metadata={"doc": doc})
+
+
 @functools.cache
 def field_types(cls: type) -> dict[str, Any]:
     """The resolved type hints of a parameter dataclass (cached: resolving them is slow)."""
@@ -184,11 +201,15 @@ def describe(cls: type) -> list[tuple[str, str, Any, str]]:
     return rows
 
 
-def from_mapping(cls: type[T], raw: Mapping[str, Any], path: str = "", ignore: tuple = ()) -> T:
+def from_mapping(
+    cls: type[T], raw: Mapping[str, Any], path: str = "", ignore: tuple = (), base: T | None = None
+) -> T:
     """Build the parameter dataclass ``cls`` from ``raw``, validating every key.
 
     ``path`` is the key path of ``raw`` in the scenario (used in messages); keys in ``ignore``
-    (such as ``kind``) are skipped.
+    (such as ``kind``) are skipped. Keys absent from ``raw`` take ``base``'s values if given,
+    else the defaults. A field whose type is itself a parameter dataclass is a nested table,
+    validated the same way over the field's default.
     """
     if not isinstance(raw, Mapping):
         raise ConfigError(f"expected a table, got {_toml_type(raw)}", path=path or None)
@@ -209,10 +230,20 @@ def from_mapping(cls: type[T], raw: Mapping[str, Any], path: str = "", ignore: t
         if name not in raw:
             continue
         key = f"{prefix}{name}"
-        value = _coerce(raw[name], hints[name], key)
+        tp = hints[name]
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            inner = raw[name]
+            if not isinstance(inner, Mapping):
+                raise ConfigError(f"expected a table, got {_toml_type(inner)}", path=key)
+            value = from_mapping(tp, inner, key, base=_default_of(f))
+            values[name] = value
+            continue
+        value = _coerce(raw[name], tp, key)
         _check_range(value, f.metadata, key)
         values[name] = value
     try:
+        if base is not None:
+            return dataclasses.replace(base, **values)  # type: ignore[type-var]
         return cls(**values)
     except ConfigError as error:
         raise error.located(prefix=path or None) from None

@@ -1,19 +1,22 @@
-"""Components and their fixed lifecycle.
+"""Components and their fixed lifecycle (in the manner of desmod).
 
 1. ``__init__(name, params, owner)`` wires: it stores validated parameters and draws nothing.
-2. ``declare(bus)`` declares the signals the component produces and reads.
-3. ``setup(env)`` binds the environment and the component's own random stream (the only
-   place, besides processes, where draws happen) and builds initial state.
-4. ``start()`` starts the component's SimPy processes.
-5. ``finish()`` runs once at the horizon (final metrics).
+2. ``declare(bus)`` (a hook) declares the signals the component produces and reads, with their
+   payload contracts. No value flows during wiring.
+3. ``setup(env)`` (final) binds the environment and the component's own random stream, then
+   calls the ``on_setup()`` hook, which draws initial state, declares metrics and may publish
+   initial values. Reading a signal here is an error: values are read by processes.
+4. ``start()`` (final) starts every process the ``processes()`` hook registers.
+5. ``finish()`` (a hook) runs once at the horizon (final metrics).
 
-Components talk only through signals, never by calling each other.
+``setup`` and ``start`` cannot be overridden: a subclass that defines them fails at class
+creation. Components talk only through signals, never by calling each other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Generator, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, final
 
 import numpy as np
 import simpy
@@ -24,16 +27,31 @@ if TYPE_CHECKING:
     from sim.engine.environment import Environment
     from sim.engine.signals import SignalBus
 
-__all__ = ["Component", "Process"]
+__all__ = ["FINAL_METHODS", "Component", "Process", "ProcessFactory"]
 
 Process = Generator[simpy.Event, Any, None]
+ProcessFactory = Callable[[], Process]
+
+FINAL_METHODS = {"bind": "declare()", "setup": "on_setup()", "start": "processes()"}
 
 
 class Component:
     """Base class of worlds, ML systems, monitors and injectors."""
 
     kind: ClassVar[str] = "component"
+    section: ClassVar[str] = ""  # the scenario section it is configured in
     Params: ClassVar[type]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "legacy_lifecycle", False):
+            return  # TRANSITIONAL: a component not yet moved onto its family's lifecycle
+        for name, hook in FINAL_METHODS.items():
+            if name in cls.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} overrides {name}(), which is final in the component "
+                    f"lifecycle; implement the {hook} hook instead"
+                )
 
     def __init__(self, name: str, params: Any, owner: str = ""):
         self.name = name
@@ -41,6 +59,7 @@ class Component:
         self.owner = owner
         self._env: Environment | None = None
         self._rng: np.random.Generator | None = None
+        self._bus: SignalBus | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
@@ -59,21 +78,53 @@ class Component:
             raise RuntimeError(f"{self!r} drew random numbers before setup()")
         return self._rng
 
+    @property
+    def bus(self) -> SignalBus:
+        """The signal bus this component was declared on."""
+        if self._bus is None:
+            raise RuntimeError(f"{self!r} used the signal bus before declare()")
+        return self._bus
+
     @classmethod
     def parse(cls, raw: Mapping[str, Any], path: str) -> Any:
         """Validate this component's table from a scenario file into its ``Params``."""
         return from_mapping(cls.Params, raw, path, ignore=("kind", "owner"))
 
+    # -- hooks ---------------------------------------------------------------------------
     def declare(self, bus: SignalBus) -> None:
-        """Declare produced and read signals. Override and call ``bus.produce`` etc."""
+        """Declare produced and read signals (``bus.produce``, ``bus.declare_read``)."""
 
-    def setup(self, env: Environment) -> None:
-        """Bind the environment and random stream. Overrides call ``super().setup(env)`` first."""
-        self._env = env
-        self._rng = env.streams.stream(self.name)
+    def on_setup(self) -> None:
+        """Draw initial state from ``self.rng``, declare metrics, publish initial values."""
 
-    def start(self) -> None:
-        """Start processes. Override to call ``self.env.process(...)``."""
+    def processes(self) -> Iterable[ProcessFactory]:
+        """The generator functions to run as SimPy processes from the start."""
+        return ()
 
     def finish(self) -> None:
         """Run once at the horizon."""
+
+    def setup_lifecycle(self) -> None:
+        """Set-up of a lifecycle base class (world, ML system, monitor), before ``on_setup``."""
+
+    # -- the fixed lifecycle ----------------------------------------------------------------
+    @final
+    def bind(self, bus: SignalBus) -> None:
+        """Remember the bus and call the ``declare`` hook (wiring)."""
+        self._bus = bus
+        self.declare(bus)
+
+    @final
+    def setup(self, env: Environment) -> None:
+        """Bind the environment and this component's random stream; call ``on_setup``."""
+        self._env = env
+        self._bus = env.signals
+        self._rng = env.streams.stream(self.name)
+        self.setup_lifecycle()
+        self.on_setup()
+
+    @final
+    def start(self) -> None:
+        """Start every registered process."""
+        for factory in self.processes():
+            self.env.process(factory())

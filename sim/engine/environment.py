@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import simpy
+from simpy.core import URGENT
 
 from sim.core.errors import WiringError
 from sim.core.rng import RandomStreams
@@ -26,9 +27,22 @@ class Environment(simpy.Environment):
         self.signals = SignalBus(self)
         self.recorder = Recorder()
 
+    def urgent_timeout(self, delay: float) -> simpy.Event:
+        """A timeout that fires before every ordinary event of its instant (start of day)."""
+        event = self.event()
+        event._ok = True
+        event._value = None
+        self.schedule(event, URGENT, delay)
+        return event
+
+
+def key_path(component: Component) -> str:
+    """Where a component is configured in a scenario file (``world``, ``systems.ranker``…)."""
+    return "world" if component.section == "world" else f"{component.section}.{component.name}"
+
 
 class Ecosystem:
-    """One world, its ML systems and other components on one clock."""
+    """One world, its ML systems, monitors and injectors on one clock."""
 
     def __init__(
         self,
@@ -45,22 +59,38 @@ class Ecosystem:
         self.wired = False
 
     def wire(self) -> None:
-        """Declare every component's signals and check that every read has a producer."""
+        """Declare every component's signals; check every read's producer and contract."""
         if self.wired:
             return
         self.wired = True
+        bus = self.env.signals
+        bus.locations = {c.name: key_path(c) for c in self.components}
+        if any(getattr(c, "legacy_lifecycle", False) for c in self.components):
+            bus.phase = "running"  # TRANSITIONAL: old components exchange values while wiring
         for component in self.components:
-            component.declare(self.env.signals)
-        self.env.signals.check()
+            component.bind(bus)
+        bus.check()
 
     def run(self, horizon_days: float) -> Recorder:
         """Run the full lifecycle up to ``horizon_days``; return the recorder."""
         self.wire()
+        bus = self.env.signals
+        # TRANSITIONAL: components not yet on the base lifecycle read signals while setting up
+        legacy = any(getattr(c, "legacy_lifecycle", False) for c in self.components)
+        bus.phase = "running" if legacy else "setup"
         for component in self.components:
             component.setup(self.env)
+        if not legacy:
+            bus.phase = "starting"
         for component in self.components:
             component.start()
+        # Fires after every process's first step: from then on every process is listening.
+        listening = self.env.event()
+        listening.callbacks.append(lambda _: setattr(bus, "phase", "running"))
+        listening._ok, listening._value = True, None
+        self.env.schedule(listening, URGENT, 0)
         self.env.run(until=horizon_days)
+        bus.phase = "finished"
         for component in self.components:
             component.finish()
         return self.env.recorder

@@ -52,6 +52,14 @@ def build_components(config: Mapping[str, Any]) -> list[Component]:
         _make("systems", name, raw, f"systems.{name}", "recommender")
         for name, raw in systems_raw.items()
     ]
+    others = []
+    for section in ("monitors", "injectors"):
+        tables = config.get(section, {})
+        if not isinstance(tables, Mapping):
+            raise ConfigError(f"expected a table of {section}", path=section)
+        others += [
+            _make(section, name, raw, f"{section}.{name}", None) for name, raw in tables.items()
+        ]
     world.servers = [  # type: ignore[attr-defined]
         s.name for s in systems if s.params.serves == world.name and getattr(s, "serving", True)
     ]
@@ -68,26 +76,12 @@ def build_components(config: Mapping[str, Any]) -> list[Component]:
                 f"got {slate}; must be <= world.items ({items}): a slate holds distinct items",
                 path=f"systems.{system.name}.policy.slate",
             )
-    return [world, *systems]
+    return [world, *systems, *others]
 
 
 def check_wiring(ecosystem: Ecosystem) -> None:
-    """Declare every component's signals; a read of a signal nobody produces is located."""
-    bus = ecosystem.env.signals
-    for component in ecosystem.components:
-        component.declare(bus)
-    section = {
-        c.name: ("world" if c.name == "world" else f"systems.{c.name}")
-        for c in ecosystem.components
-    }
-    for read in bus.reads:
-        if read.signal not in bus.signals:
-            produced = ", ".join(sorted(bus.signals))
-            raise ConfigError(
-                f"reads signal {read.signal!r}{suggest(read.signal, bus.signals)}, "
-                f"which no component produces; produced signals: {produced}",
-                path=f"{section[read.reader]}.inputs",
-            )
+    """Declare every component's signals; a bad read or contract is a located WiringError."""
+    ecosystem.wire()
 
 
 def build_ecosystem(
@@ -95,6 +89,5 @@ def build_ecosystem(
 ) -> Ecosystem:
     """A wired ecosystem ready to run."""
     ecosystem = Ecosystem(build_components(config), seed, tick_days)
-    check_wiring(ecosystem)
-    ecosystem.wired = True
+    ecosystem.wire()
     return ecosystem

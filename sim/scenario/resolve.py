@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.errors import ConfigError
+from sim.components.registry import load_family_module
 from sim.core.params import from_mapping, suggest
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import build_components, check_wiring
@@ -113,9 +114,11 @@ def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch
             raise ConfigError("expected a list of key paths", path=f"{path}.replace")
         patch = expand_dotted(patch)
         for key in [*patch, *(r.split(".")[0] for r in replace)]:
-            if key not in ("world", "systems"):
+            if key not in ("world", "systems", "monitors", "injectors"):
                 raise ConfigError(
-                    "a variant may patch only [world] and [systems] tables", path=f"{path}.{key}"
+                    "a variant may patch only [world], [systems], [monitors] and [injectors] "
+                    "tables",
+                    path=f"{path}.{key}",
                 )
         if name == baseline and (patch or replace):
             raise ConfigError("the baseline variant may not patch anything", path=path)
@@ -170,6 +173,8 @@ def resolve_tree(
         _check_top_level(tree)
         _check_top_level(base)
         meta = from_mapping(ScenarioMeta, base.get("scenario", {}), "scenario")
+        for i, module in enumerate(meta.families):
+            load_family_module(module, path=f"scenario.families[{i}]")
         if not meta.name:
             meta = ScenarioMeta(**{**meta.__dict__, "name": default_name})
         teaching = from_mapping(Teaching, tree.get("teaching", {}), "teaching")

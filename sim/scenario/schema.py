@@ -19,7 +19,15 @@ __all__ = [
 ]
 
 DESCRIPTIVE_KEYS = ("variants", "teaching", "figure", "sweep")  # not part of a run's configuration
-TOP_LEVEL_KEYS = ("extends", "scenario", "world", "systems", *DESCRIPTIVE_KEYS)
+TOP_LEVEL_KEYS = (
+    "extends",
+    "scenario",
+    "world",
+    "systems",
+    "monitors",
+    "injectors",
+    *DESCRIPTIVE_KEYS,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class ScenarioMeta:
     replicates: int = param(20, ge=1, doc="default number of replicates")
     seed: int = param(0, ge=0, doc="default root seed")
     baseline: str = param("baseline", doc="name of the baseline variant (the unpatched file)")
+    families: tuple[str, ...] = param([], doc="modules declaring extra component families")
 
 
 @dataclass(frozen=True)

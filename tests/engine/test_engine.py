@@ -20,15 +20,15 @@ class Ticker(Component):
     def declare(self, bus):
         self.out = bus.produce(f"{self.name}.count", self.name)
 
-    def setup(self, env):
-        super().setup(env)
-        env.recorder.declare("draw", "final", "a random number")
+    def on_setup(self):
+        self.env.recorder.declare("draw", "final", "a random number")
 
-    def start(self):
-        self.env.process(self.run())
+    def processes(self):
+        return (self.run,)
 
     def run(self):
         n = 0
+        yield self.env.timeout(0)  # let every process of this instant start listening first
         while True:
             n += 1
             self.out.publish(n, by=self.name)
@@ -46,10 +46,9 @@ class Listener(Component):
     def declare(self, bus):
         if self.declared:
             bus.declare_read(self.name, self.source)
-        self.bus = bus
 
-    def start(self):
-        self.env.process(self.run())
+    def processes(self):
+        return (self.run,)
 
     def run(self):
         signal = self.bus.get(self.source)
@@ -61,9 +60,9 @@ class Listener(Component):
 def test_signals_deliver_every_version_in_order():
     listener = Listener("listener", "ticker.count")
     Ecosystem([Ticker("ticker", None), listener], seed=1).run(5)
-    assert [v for _, v, _ in listener.seen] == [2, 3, 4, 5]  # the first publish precedes waiting
-    assert [ver for _, _, ver in listener.seen] == [2, 3, 4, 5]
-    assert [t for t, _, _ in listener.seen] == [1.0, 2.0, 3.0, 4.0]
+    assert [v for _, v, _ in listener.seen] == [1, 2, 3, 4, 5]  # every process listens at 0
+    assert [ver for _, _, ver in listener.seen] == [1, 2, 3, 4, 5]
+    assert [t for t, _, _ in listener.seen] == [0.0, 1.0, 2.0, 3.0, 4.0]
 
 
 def test_undeclared_reads_are_observed():

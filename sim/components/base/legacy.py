@@ -1,4 +1,4 @@
-"""Shared wiring of worlds and ML systems.
+"""TRANSITIONAL: the wiring of worlds and systems not yet moved onto ``sim.components.base``.
 
 A :class:`World` is served by the systems the builder lists in ``servers``; each tick it
 publishes a request and waits for every server's answer (:meth:`World.ask`). A
@@ -23,6 +23,8 @@ __all__ = ["ServingSystem", "World"]
 class World(Component):
     """Ground truth; asks its servers for answers every tick."""
 
+    legacy_lifecycle = True  # TRANSITIONAL: not yet on the base lifecycle
+
     def __init__(self, name: str, params: Any, owner: str = ""):
         super().__init__(name, params, owner)
         self.servers: list[str] = []
@@ -36,6 +38,8 @@ class World(Component):
                 f"{len(self.servers)}: {', '.join(self.servers) or 'none'}",
                 path="systems",
             )
+
+    section = "world"
 
     def declare_answers(self, bus: SignalBus, action: str) -> None:
         """Declare that this world reads each server's ``<server>.<action>`` signal."""
@@ -64,7 +68,10 @@ class World(Component):
 class ServingSystem(Component):
     """An ML system that answers a world's requests."""
 
+    legacy_lifecycle = True  # TRANSITIONAL: not yet on the base lifecycle
+
     serving = True
+    section = "systems"
 
     def declare_system(self, bus: SignalBus, output: str) -> Signal:
         """Produce ``<name>.<output>``; read the served world's requests and every input."""

@@ -13,14 +13,11 @@ from sim.components.community_recommender import CommunityRecommender
 from sim.components.demand import DemandWorld
 from sim.components.districts import Districts
 from sim.components.forecaster import DemandForecaster
-from sim.components.interest import Interest
 from sim.components.inventory import InventorySystem
 from sim.components.lender import Lender
 from sim.components.lending import LendingWorld
-from sim.components.marketplace import Marketplace
 from sim.components.performative import PerformativeCoin, PerformativeGaussian, StrategicCredit
 from sim.components.pricing import PriceMarket, PriceRegressor
-from sim.components.recommender import Recommender
 from sim.components.rrm import RepeatedRiskMinimizer
 from sim.components.tabular import Tabular
 from sim.components.trading import MomentumTrader, TradingVenue
@@ -37,16 +34,13 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "price_market": PriceMarket,
         "trading_venue": TradingVenue,
         "tabular": Tabular,
-        "marketplace": Marketplace,
         "community": Community,
         "demand": DemandWorld,
-        "interest": Interest,
         "lending": LendingWorld,
         "districts": Districts,
         "attention_sites": AttentionSites,
     },
     "systems": {
-        "recommender": Recommender,
         "community_recommender": CommunityRecommender,
         "demand_forecaster": DemandForecaster,
         "inventory": InventorySystem,

@@ -19,8 +19,7 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 from sim.core.errors import ConfigError
 
-__all__ = ["describe",
-    "table", "from_mapping", "param", "suggest", "type_name"]
+__all__ = ["describe", "from_mapping", "param", "suggest", "table", "type_name"]
 
 T = TypeVar("T")
 

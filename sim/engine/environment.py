@@ -57,6 +57,7 @@ class Ecosystem:
         self.components = list(components)
         self.env = Environment(seed, tick_days)
         self.wired = False
+        self.set_up_done = False
 
     def wire(self) -> None:
         """Declare every component's signals; check every read's producer and contract."""
@@ -71,8 +72,10 @@ class Ecosystem:
             component.bind(bus)
         bus.check()
 
-    def run(self, horizon_days: float) -> Recorder:
-        """Run the full lifecycle up to ``horizon_days``; return the recorder."""
+    def set_up(self) -> None:
+        """Wire, then set every component up (initial state drawn, initial values published)."""
+        if self.set_up_done:
+            return
         self.wire()
         bus = self.env.signals
         # TRANSITIONAL: components not yet on the base lifecycle read signals while setting up
@@ -80,6 +83,13 @@ class Ecosystem:
         bus.phase = "running" if legacy else "setup"
         for component in self.components:
             component.setup(self.env)
+        self.set_up_done = True
+
+    def run(self, horizon_days: float) -> Recorder:
+        """Run the full lifecycle up to ``horizon_days``; return the recorder."""
+        self.set_up()
+        bus = self.env.signals
+        legacy = any(getattr(c, "legacy_lifecycle", False) for c in self.components)
         if not legacy:
             bus.phase = "starting"
         for component in self.components:

@@ -12,8 +12,8 @@ does not meet, and a publish of a value outside the contract is refused at once.
 
 Phases: values flow only once the simulation is set up. Publishing while wiring, reading
 before the simulation starts, or publishing before every process has started listening (so
-that who hears a value would depend on the order of components) is a :class:`WiringError`. Injected faults transform a signal's
-values at publish time (:meth:`Signal.add_fault`).
+that who hears a value would depend on the order of components) is a :class:`WiringError`.
+Injected faults transform a signal's values at publish time (:meth:`Signal.add_fault`).
 """
 
 from __future__ import annotations
@@ -220,13 +220,13 @@ class SignalBus:
                 )
             signal = self.signals[read.signal]
             produced_as, expected = signal.payload, read.expects
-            if produced_as is not None and expected is not None:
-                if not _meets(produced_as, expected):
-                    raise WiringError(
-                        f"{read.reader!r} expects {_describe(expected)} on {read.signal!r}, "
-                        f"but {signal.producer!r} publishes {_describe(produced_as)}",
-                        path=where,
-                    )
+            if produced_as is None or expected is None or _meets(produced_as, expected):
+                continue
+            raise WiringError(
+                f"{read.reader!r} expects {_describe(expected)} on {read.signal!r}, "
+                f"but {signal.producer!r} publishes {_describe(produced_as)}",
+                path=where,
+            )
         for injector, name in self.faults:
             if name not in self.signals:
                 raise WiringError(

@@ -76,6 +76,9 @@ def build_components(config: Mapping[str, Any]) -> list[Component]:
                 f"got {slate}; must be <= world.items ({items}): a slate holds distinct items",
                 path=f"systems.{system.name}.policy.slate",
             )
+    check = getattr(world, "check_systems", None)
+    if check is not None:
+        check(systems)
     return [world, *systems, *others]
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.core.errors import ConfigError
 from sim.components.registry import load_family_module
+from sim.core.errors import ConfigError
 from sim.core.params import from_mapping, suggest
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import build_components, check_wiring

@@ -14,8 +14,8 @@ from pandas.testing import assert_frame_equal
 
 import sim
 from sim.analysis.degeneracy import expected_click_prob, random_recommender_step
-from sim.components.interest import Interest
-from sim.components.recommender import Recommender
+from sim.components.recsys.interest import Interest
+from sim.components.recsys.recommender import Recommender
 from sim.core.errors import ConfigError
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import build_ecosystem
@@ -86,7 +86,7 @@ def test_only_shown_items_change_and_clicks_follow_the_interest() -> None:
     eco.run(1)
     world, system = _parts(eco)
     shown = np.zeros(world.interest.shape, dtype=bool)
-    items = system.slates_signal.value.items
+    items = system.output_signal.value.items
     shown[world.users[:, None], items] = True
     moved = world.interest != world.interest0
     assert (moved == shown).all()
@@ -107,16 +107,12 @@ def _run_watching(eco: Ecosystem, days: float) -> list[tuple[np.ndarray, np.ndar
 
     def watch():
         while True:
-            slates = yield system.slates_signal.changed()
-            seen.append((slates.items, world.truth_signal.value.interest))
+            slates = yield system.output_signal.changed()
+            seen.append((slates.items, world.signal("truth").value.interest))
 
-    eco.wire()
-    for component in eco.components:
-        component.setup(eco.env)
-    for component in eco.components:
-        component.start()
+    eco.set_up()
     eco.env.process(watch())
-    eco.env.run(until=days)
+    eco.run(days)
     return seen
 
 
@@ -163,7 +159,7 @@ def test_the_growing_pool_limits_every_slate() -> None:
 
 
 def test_a_pool_smaller_than_the_slate_is_a_located_error() -> None:
-    # Caught when the scenario is validated (the world publishes its catalogue when declaring),
+    # Caught when the scenario is validated (the world checks the systems it serves),
     # for the baseline and for every variant, before anything runs.
     with pytest.raises(ConfigError, match=r"must be >= the slate") as error:
         load_scenario(SCENARIO, ["world.initial_items=3"])

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.components.marketplace import Marketplace, MarketplaceParams
-from sim.components.pipeline import CountLog
+from sim.components.recsys.count_log import CountLog
+from sim.components.recsys.marketplace import Marketplace, MarketplaceParams
 from sim.engine.environment import Ecosystem
 
 SMALL = ["world.users=400", "world.items=25"]
@@ -17,15 +17,13 @@ SMALL = ["world.users=400", "world.items=25"]
 
 def _world(**params: object) -> Marketplace:
     world = Marketplace("world", MarketplaceParams(**params))
-    eco = Ecosystem([world], seed=3)
-    eco.wire()
-    world.setup(eco.env)
+    Ecosystem([world], seed=3).set_up()
     return world
 
 
 def test_segment_truth_is_the_mean_over_the_segment_users():
     world = _world(users=300, items=12, segments=3)
-    truth = world.truth_signal.value.ctr_true
+    truth = world.signal("truth").value.ctr_true
     users = np.arange(300)
     all_items = np.broadcast_to(np.arange(12), (300, 12))
     ctr = world.ctr_true(users, all_items)
@@ -46,10 +44,11 @@ def test_oracle_value_is_the_best_slate():
 
 @pytest.mark.parametrize("window", [0.0, 3.0])
 def test_count_log_windows_and_totals(window):
-    log = CountLog(2, 3, window)
-    log.add(0.0, np.array([0, 1]), np.array([[0, 1], [2, 1]]), np.array([[1, 0], [1, 1]]))
-    log.add(5.0, np.array([0]), np.array([[0, 2]]), np.array([[0, 0]]))
-    imps, clicks = log.training_counts(5.0)
+    log = CountLog(window)
+    log.resize(2, 3)
+    log.add_counts(0.0, np.array([0, 1]), np.array([[0, 1], [2, 1]]), np.array([[1, 0], [1, 1]]))
+    log.add_counts(5.0, np.array([0]), np.array([[0, 2]]), np.array([[0, 0]]))
+    imps, clicks = log.window(5.0, window)
     if window == 0:  # everything
         assert imps.tolist() == [[2, 1, 1], [0, 1, 1]]
         assert clicks.tolist() == [[1, 0, 0], [0, 1, 1]]
@@ -74,12 +73,28 @@ def test_label_delay_holds_outcomes_back():
     )
     retrains = _events(result, "retrain")
     rows = dict(zip(retrains.day, retrains.detail.map(lambda d: d["rows"]), strict=True))
-    # Day-0 outcomes arrive on day 3 (scheduled before the day-3 retrain, so it sees them).
-    assert rows[1.0] == rows[2.0] == 0
+    # Day-0 outcomes are published during day 0 and arrive during day 3, after that day's
+    # start-of-day retrain: a delay of d days hides them from the retrains of days 1 … d.
+    assert rows[1.0] == rows[2.0] == rows[3.0] == 0
     day0 = result.metrics.query("metric == 'ctr' and day == 0")
-    assert rows[3.0] > 0
-    assert rows[4.0] > rows[3.0]
+    assert rows[4.0] > 0
+    assert rows[5.0] > rows[4.0]
     assert len(day0) == 1
+
+
+@pytest.mark.parametrize("delay", [0, 1, 2, 5])
+def test_a_label_delay_of_d_days_shifts_what_retrains_see_by_d_days(delay):
+    result = sim.run(
+        "direct_feedback_loop",
+        reps=1,
+        horizon_days=10,
+        variants=["greedy"],
+        overrides=[*SMALL, f"systems.ranker.training.label_delay_days={delay}"],
+    )
+    retrains = _events(result, "retrain")
+    rows = dict(zip(retrains.day, retrains.detail.map(lambda d: d["rows"]), strict=True))
+    first_seen = min(day for day, n in rows.items() if n > 0)
+    assert first_seen == 1 + delay
 
 
 def test_deploy_latency_delays_new_versions():

@@ -93,13 +93,14 @@ def test_per_system_contracts_must_match_in_shape():
 
 def test_a_publish_outside_the_contract_is_refused():
     eco = Ecosystem([Producer("p", publish=Other), Consumer("c", "p.out")], seed=0)
-    with pytest.raises(WiringError, match="published Other on 'p.out', whose contract is Reading"):
+    expected = r"published Other on 'p\.out', whose contract is Reading"
+    with pytest.raises(WiringError, match=expected):
         eco.run(2)
 
 
 def test_reading_before_the_simulation_starts_is_an_error():
     eco = Ecosystem([Producer("p"), Consumer("c", "p.out", read_in_setup=True)], seed=0)
-    with pytest.raises(WiringError, match="read 'p.out' during setup"):
+    with pytest.raises(WiringError, match=r"read 'p\.out' during setup"):
         eco.run(2)
 
 

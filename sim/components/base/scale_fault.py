@@ -36,7 +36,9 @@ class ScaleFaultParams:
 
     def __post_init__(self) -> None:
         if not self.signal:
-            raise ConfigError("name the signal to change, e.g. 'classifier.decisions'", path="signal")
+            raise ConfigError(
+                "name the signal to change, e.g. 'classifier.decisions'", path="signal"
+            )
 
 
 class ScaleFault(Injector):
@@ -53,14 +55,15 @@ class ScaleFault(Injector):
         payload = self.bus.signals[self.params.signal].payload
         kind = getattr(payload, "of", payload)
         field = self.params.field
-        if field and isinstance(kind, type) and dataclasses.is_dataclass(kind):
-            if field not in {f.name for f in dataclasses.fields(kind)}:
-                names = ", ".join(f.name for f in dataclasses.fields(kind))
-                raise ConfigError(
-                    f"the payload {kind.__name__} of {self.params.signal!r} has no field "
-                    f"{field!r}; its fields: {names}",
-                    path=f"injectors.{self.name}.field",
-                )
+        if not (field and isinstance(kind, type) and dataclasses.is_dataclass(kind)):
+            return
+        names = [f.name for f in dataclasses.fields(kind)]
+        if field not in names:
+            raise ConfigError(
+                f"the payload {kind.__name__} of {self.params.signal!r} has no field "
+                f"{field!r}; its fields: {', '.join(names)}",
+                path=f"injectors.{self.name}.field",
+            )
 
     def _scaled(self, value: Any) -> Any:
         p = self.params

@@ -34,6 +34,15 @@ from sim.engine.signals import Contract, Signal, SignalBus
 __all__ = ["KEEP_VERSIONS", "MLSystem"]
 
 KEEP_VERSIONS = 5  # model versions kept for rollback
+MOVED_TRAINING_KEYS = {
+    "every_days": "training.every_days",
+    "refit_every_steps": "training.every_days",
+    "window_days": "training.window_days",
+    "window_steps": "training.window_days",
+    "label_delay_days": "training.label_delay_days",
+    "train_on": "training.learn_from",
+    "learn_from": "training.learn_from",
+}
 
 
 class MLSystem(Component):
@@ -49,6 +58,7 @@ class MLSystem(Component):
     output_payload: ClassVar[Contract | None] = None
     request_payload: ClassVar[Contract | None] = None
     training_options: ClassVar[frozenset[str]] = BASE_OPTIONS
+    moved_keys: ClassVar[Mapping[str, str]] = {}  # an old key → where it lives now
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -61,6 +71,20 @@ class MLSystem(Component):
     @classmethod
     def parse(cls, raw: Mapping[str, Any], path: str) -> Any:
         """Validate the system's table; training keys the system does not support are refused."""
+        cls.check_keys(raw, path)
+        return from_mapping(cls.Params, raw, path, ignore=("kind", "owner"))
+
+    @classmethod
+    def check_keys(cls, raw: Mapping[str, Any], path: str) -> None:
+        """Refuse keys that moved (naming where they live now) and unsupported training keys."""
+        moved = {**MOVED_TRAINING_KEYS, **cls.moved_keys}
+        for key in raw:
+            if key in moved and key not in cls.Params.__dataclass_fields__:
+                raise ConfigError(
+                    f"this setting moved: write {moved[key]} (the training pipeline has the same "
+                    "keys and units in every system)",
+                    path=f"{path}.{key}",
+                )
         training = raw.get("training")
         if isinstance(training, Mapping):
             for key in training:
@@ -71,7 +95,6 @@ class MLSystem(Component):
                         f"keys: {allowed}",
                         path=f"{path}.training.{key}",
                     )
-        return from_mapping(cls.Params, raw, path, ignore=("kind", "owner"))
 
     @property
     def training(self) -> TrainingParams:
@@ -113,6 +136,9 @@ class MLSystem(Component):
         """Put ``model`` into service; return what the deploy changed (event detail)."""
         self.model_ = model
         return None
+
+    def on_start(self) -> None:
+        """First thing at time 0, when signals can be read (size state from the world)."""
 
     def initial_model(self) -> Any:
         """A model available before any data (deployed as version 1 at time 0), or None."""
@@ -174,6 +200,7 @@ class MLSystem(Component):
 
     def _boot(self) -> Process:
         yield self.env.urgent_timeout(0)  # every process listens; the world has not yet asked
+        self.on_start()
         model = self.initial_model()
         if model is not None:
             self.latest_version_ = 1

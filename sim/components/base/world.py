@@ -78,6 +78,9 @@ class World(Component):
         self._signals[output].publish(value, by=self.name)
 
     # -- hooks ---------------------------------------------------------------------------
+    def check_systems(self, systems: Sequence[Component]) -> None:
+        """Refuse, with a located ConfigError, systems this world cannot serve (static checks)."""
+
     def make_request(self) -> Any:
         """This tick's request (published on ``<world>.requests``)."""
         raise NotImplementedError
@@ -105,9 +108,7 @@ class World(Component):
             self.resolve(request, replies)
             yield env.timeout(env.tick_days)
 
-    def _ask(
-        self, request: Any, answers: list[Signal]
-    ) -> Generator[simpy.Event, Any, list[Any]]:
+    def _ask(self, request: Any, answers: list[Signal]) -> Generator[simpy.Event, Any, list[Any]]:
         """Publish ``request``, wait for every answer, return them in server order.
 
         The answer events are taken before publishing, so no answer can be missed.

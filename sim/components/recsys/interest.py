@@ -20,22 +20,21 @@ audit read, except for an oracle that is part of a published model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from sim.analysis.degeneracy import expected_click_prob, interest_drift, quantiles
-from sim.components.base.legacy import World
-from sim.components.payloads import Outcomes, Requests, Slates
+from sim.components.base import World
+from sim.components.recsys.payloads import InterestTruth, Outcomes, PoolRequests, Slates
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import from_mapping, param
-from sim.engine.component import Process
-from sim.engine.environment import Environment
-from sim.engine.signals import SignalBus
+from sim.engine.component import Component
+from sim.engine.signals import PerSystem, SignalBus
 
-__all__ = ["Catalogue", "Interest", "InterestParams", "InterestTruth", "PoolRequests"]
+__all__ = ["Interest", "InterestParams"]
 
 
 @dataclass(frozen=True)
@@ -56,34 +55,14 @@ class InterestParams:
     drift_level: float = param(5.0, gt=0, doc="a user counts as degenerate above this drift")
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    """What a world offers, published once when it declares its signals (before any run)."""
-
-    items: int  # items in the catalogue
-    initial: int  # items available on day 0 (the candidate pool only grows from there)
-
-
-@dataclass(frozen=True)
-class PoolRequests(Requests):
-    """Requests of a world with a candidate pool: only items ``0 … available − 1`` may be shown."""
-
-    available: int
-
-
-@dataclass(frozen=True)
-class InterestTruth:
-    """Audit-only truth, refreshed every tick."""
-
-    ctr_true: np.ndarray  # (users, items): E[click] of each item if shown now
-    interest: np.ndarray  # (users, items): μ_t
-
-
 class Interest(World):
     """Users × items interests; requests out, slates in, clicks out; interests follow slates."""
 
     kind = "interest"
     Params = InterestParams
+    answer = "slates"
+    request_payload = PoolRequests
+    answer_payload = Slates
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any], path: str) -> InterestParams:
@@ -106,24 +85,27 @@ class Interest(World):
             )
         return p
 
+    def check_systems(self, systems: Sequence[Component]) -> None:
+        """Each system's first slate must fit in the day-0 candidate pool."""
+        initial = self.params.initial_items or self.params.items
+        for system in systems:
+            slate = getattr(getattr(system.params, "policy", None), "slate", None)
+            if slate is not None and initial < slate:
+                raise ConfigError(
+                    f"got {initial}; must be >= the slate of systems.{system.name} ({slate}): a "
+                    "slate holds distinct available items",
+                    path=f"{self.name}.initial_items",
+                )
+
     def declare(self, bus: SignalBus) -> None:
         self.require_servers(
             0,
             1,
             "one system serves them: what they are shown changes them; others: mode = 'shadow'",
         )
-        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
-        self.clicks_signal = bus.produce(f"{self.name}.clicks", self.name)
-        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        # Published at declaration, so systems can check their slates against the pool before
-        # anything runs.
-        catalogue = bus.produce(f"{self.name}.catalogue", self.name)
-        p = self.params
-        catalogue.publish(Catalogue(p.items, p.initial_items or p.items), by=self.name)
-        self.declare_answers(bus, "slates")
+        self.declare_world(bus, ("clicks", PerSystem(Outcomes)), ("truth", InterestTruth))
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
+    def on_setup(self) -> None:
         p = self.params
         shape = (p.users, p.items)
         self.interest0 = self.rng.uniform(p.interest_low, p.interest_high, size=shape)
@@ -131,7 +113,8 @@ class Interest(World):
         self.users = np.arange(p.users)
         self.users.setflags(write=False)
         self._publish_truth()
-        rec = env.recorder
+        self._tick = 0
+        rec = self.env.recorder
         rec.declare("interest_drift", "final", "‖μ_t − μ_0‖² per user: mean (or a quantile)")
         rec.declare("degenerate_share", "final", "share of users whose drift exceeds drift_level")
         rec.declare("ctr", "mean", "realised click-through rate of the day's impressions")
@@ -145,33 +128,21 @@ class Interest(World):
 
     def _publish_truth(self) -> None:
         ctr = expected_click_prob(self.interest, self.params.user_noise)
-        self.truth_signal.publish(InterestTruth(ctr, self.interest.copy()), by=self.name)
+        self.publish("truth", InterestTruth(ctr, self.interest.copy()))
 
-    def start(self) -> None:
-        self.env.process(self._tick())
+    def make_request(self) -> PoolRequests:
+        available = self.available(self._tick)
+        return PoolRequests(self.env.now, self.users, self.users, available)
 
-    def _tick(self) -> Process:
-        env = self.env
-        slate_signals = [self._bus.get(f"{s}.slates") for s in self.servers]
-        yield env.timeout(0)  # let every process of this instant start listening first
-        tick = 0
-        while True:
-            available = self.available(tick)
-            answers = env.all_of([signal.changed() for signal in slate_signals])
-            self.requests_signal.publish(
-                PoolRequests(env.now, self.users, self.users, available), by=self.name
-            )
-            if slate_signals:
-                yield answers
-            draws = self._draw()
-            outcomes = {}
-            for server, signal in zip(self.servers, slate_signals, strict=True):
-                slates: Slates = signal.read(by=self.name)
-                outcomes[server] = self._respond(server, slates, available, draws)
-            self.clicks_signal.publish(outcomes, by=self.name)
-            self._publish_truth()
-            tick += 1
-            yield env.timeout(env.tick_days)
+    def resolve(self, request: PoolRequests, answers: Sequence[Slates]) -> None:
+        draws = self._draw()
+        outcomes = {
+            server: self._respond(server, slates, request.available, draws)
+            for server, slates in zip(self.servers, answers, strict=True)
+        }
+        self.publish("clicks", outcomes)
+        self._publish_truth()
+        self._tick += 1
 
     def _draw(self) -> dict[str, np.ndarray]:
         """This tick's draws for every (user, item), whatever is shown (common random numbers)."""

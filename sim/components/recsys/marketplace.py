@@ -12,21 +12,19 @@ evaluation metrics, never for decisions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.analysis.inequality import gini
-from sim.components.base.legacy import World
-from sim.components.payloads import Outcomes, Requests, Slates
+from sim.components.base import World
+from sim.components.recsys.payloads import MarketTruth, Outcomes, Requests, Slates
 from sim.core.params import param
-from sim.engine.component import Process
-from sim.engine.environment import Environment
-from sim.engine.signals import SignalBus
+from sim.engine.signals import PerSystem, SignalBus
 from sim.learn.estimators import sigmoid
 
-__all__ = ["MarketTruth", "Marketplace", "MarketplaceParams"]
+__all__ = ["Marketplace", "MarketplaceParams"]
 
 _CHUNK_CELLS = 4_000_000  # users × items evaluated at once when computing truth
 _ORACLE_DEPTH = 10  # best CTRs kept per user, enough for slates of up to this size
@@ -53,27 +51,19 @@ class MarketplaceParams:
     taste_scale: float = param(0.5, ge=0, doc="spread of user-item affinity (logit units)")
 
 
-@dataclass(frozen=True)
-class MarketTruth:
-    """Audit-only truth: mean true CTR per (segment, item)."""
-
-    ctr_true: np.ndarray  # (segments, items)
-
-
 class Marketplace(World):
     """Users × items; requests out, slates in, clicks out."""
 
     kind = "marketplace"
     Params = MarketplaceParams
+    answer = "slates"
+    request_payload = Requests
+    answer_payload = Slates
 
     def declare(self, bus: SignalBus) -> None:
-        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
-        self.clicks_signal = bus.produce(f"{self.name}.clicks", self.name)
-        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        self.declare_answers(bus, "slates")
+        self.declare_world(bus, ("clicks", PerSystem(Outcomes)), ("truth", MarketTruth))
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
+    def on_setup(self) -> None:
         p, rng = self.params, self.rng
         centroids = rng.standard_normal((p.segments, p.factors))
         self.segment_of = rng.integers(0, p.segments, size=p.users)
@@ -84,9 +74,9 @@ class Marketplace(World):
         self.item_logit = np.log(p.base_ctr / (1 - p.base_ctr)) + p.quality_scale * (
             rng.standard_normal(p.items)
         )
-        self.truth_signal.publish(MarketTruth(self._segment_truth()), by=self.name)
+        self.publish("truth", MarketTruth(self._segment_truth()))
         self._oracle_value: dict[int, np.ndarray] = {}
-        rec = env.recorder
+        rec = self.env.recorder
         rec.declare("regret", "final", "cumulative expected clicks lost against the oracle")
         rec.declare("ctr", "mean", "realised click-through rate of the day's impressions")
         rec.declare("exposure_gini", "final", "Gini of cumulative impressions over items")
@@ -133,25 +123,16 @@ class Marketplace(World):
             self._oracle_value[slate] = value
         return self._oracle_value[slate]
 
-    def start(self) -> None:
-        self.env.process(self._tick())
+    def make_request(self) -> Requests:
+        users = np.flatnonzero(self.rng.random(self.params.users) < self.params.visit_prob_per_day)
+        return Requests(self.env.now, users, self.segment_of[users])
 
-    def _tick(self) -> Process:
-        env, rng, p = self.env, self.rng, self.params
-        slate_signals = self.answer_signals("slates")
-        yield env.timeout(0)  # let every process of this instant start listening first
-        while True:
-            users = np.flatnonzero(rng.random(p.users) < p.visit_prob_per_day)
-            request = Requests(env.now, users, self.segment_of[users])
-            answers: list[Slates] = yield from self.ask(
-                self.requests_signal, request, slate_signals
-            )
-            outcomes = {
-                server: self._respond(server, users, slates)
-                for server, slates in zip(self.servers, answers, strict=True)
-            }
-            self.clicks_signal.publish(outcomes, by=self.name)
-            yield env.timeout(env.tick_days)
+    def resolve(self, request: Requests, answers: Sequence[Slates]) -> None:
+        outcomes = {
+            server: self._respond(server, request.users, slates)
+            for server, slates in zip(self.servers, answers, strict=True)
+        }
+        self.publish("clicks", outcomes)
 
     def _respond(self, server: str, users: np.ndarray, slates: Slates) -> Outcomes:
         env, rec = self.env, self.env.recorder

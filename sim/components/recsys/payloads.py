@@ -1,4 +1,4 @@
-"""The data that flows on signals between worlds and systems (plain numpy containers)."""
+"""The recsys family's contract: what flows between its worlds and recommenders."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Outcomes", "Requests", "Slates"]
+__all__ = ["InterestTruth", "MarketTruth", "Outcomes", "PoolRequests", "Requests", "Slates"]
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,13 @@ class Requests:
     day: float
     users: np.ndarray  # (n,) user ids
     contexts: np.ndarray  # (n,) observable context id (the user's segment)
+
+
+@dataclass(frozen=True)
+class PoolRequests(Requests):
+    """Requests of a world with a candidate pool: only items ``0 … available − 1`` may be shown."""
+
+    available: int
 
 
 @dataclass(frozen=True)
@@ -37,3 +44,18 @@ class Outcomes:
     items: np.ndarray  # (n, k)
     clicks: np.ndarray  # (n, k) bool
     holdout: np.ndarray  # (n,)
+
+
+@dataclass(frozen=True)
+class MarketTruth:
+    """Audit-only truth of the marketplace: mean true CTR per (segment, item)."""
+
+    ctr_true: np.ndarray  # (segments, items)
+
+
+@dataclass(frozen=True)
+class InterestTruth:
+    """Audit-only truth of the interest world, refreshed every tick."""
+
+    ctr_true: np.ndarray  # (users, items): E[click] of each item if shown now
+    interest: np.ndarray  # (users, items): μ_t

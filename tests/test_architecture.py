@@ -28,6 +28,7 @@ LAYER = {
     "scenario": 3,
     "experiment": 4,
     "report": 4,
+    "testing": 4,
     "cli": 5,
 }
 # Same-layer imports that DESIGN.md allows (importer, imported).

@@ -57,7 +57,7 @@ def _check_class(cls: type[Component]) -> None:
         missing = {"serves", "inputs", "training"} - set(fields)
         if missing:
             raise _fail(cls, f"an ML system's Params needs {', '.join(sorted(missing))}")
-        default = fields["training"].default_factory()  # type: ignore[misc]
+        default = fields["training"].default_factory()  # type: ignore[misc,operator]
         if not isinstance(default, TrainingParams):
             raise _fail(cls, "Params.training must be a TrainingParams table")
 

@@ -192,7 +192,7 @@ def describe(cls: type) -> list[tuple[str, str, Any, str]]:
     for f in dataclasses.fields(cls):
         if not f.init:
             continue
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        default = _default_of(f)
         allowed = type_name(hints[f.name])
         if any(f.metadata.get(k) is not None for k in ("ge", "gt", "le", "lt")):
             allowed += f", {_range_text(f.metadata)}"

@@ -75,7 +75,8 @@ class ScaleFault(Injector):
                     f"the payload {type(value).__name__} of {p.signal!r} has no field {p.field!r}",
                     path="field",
                 )
-            return dataclasses.replace(value, **{p.field: self._number(getattr(value, p.field))})
+            changed = {p.field: self._number(getattr(value, p.field))}
+            return dataclasses.replace(value, **changed)  # type: ignore[type-var]
         return self._number(value)
 
     def _number(self, value: Any) -> Any:

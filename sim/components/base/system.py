@@ -21,6 +21,7 @@ A model available before any data (:meth:`initial_model`) is deployed as version
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, final
 
@@ -58,6 +59,8 @@ class MLSystem(Component):
     output_payload: ClassVar[Contract | None] = None
     request_payload: ClassVar[Contract | None] = None
     training_options: ClassVar[frozenset[str]] = BASE_OPTIONS
+    model_: Any  # the deployed model
+    log_: Any  # the training log (a TrainingLog)
     moved_keys: ClassVar[Mapping[str, str]] = {}  # an old key → where it lives now
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -79,7 +82,7 @@ class MLSystem(Component):
         """Refuse keys that moved (naming where they live now) and unsupported training keys."""
         moved = {**MOVED_TRAINING_KEYS, **cls.moved_keys}
         for key in raw:
-            if key in moved and key not in cls.Params.__dataclass_fields__:
+            if key in moved and key not in {f.name for f in dataclasses.fields(cls.Params)}:
                 raise ConfigError(
                     f"this setting moved: write {moved[key]} (the training pipeline has the same "
                     "keys and units in every system)",
@@ -181,7 +184,7 @@ class MLSystem(Component):
         self.version_ = 0  # the deployed version
         self.latest_version_ = 0  # the newest version trained
         self.paused_ = False
-        self.model_: Any = None
+        self.model_ = None
         self.log_ = self.make_log()
         self._versions: dict[int, Any] = {}
         self.env.recorder.declare("model_version", "final", "deployed model version")

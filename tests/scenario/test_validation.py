@@ -229,7 +229,7 @@ def test_wrong_types_say_what_is_expected(path, value, expected):
         ("systems.ranker.policy.slate", 0, "must be >= 1"),
         ("systems.ranker.training.holdout_share", 1.0, "must be >= 0 and < 1"),
         ("systems.ranker.training.window_days", -1, "must be >= 0"),
-        ("systems.ranker.training.every_days", 0, "must be > 0"),
+        ("systems.ranker.training.every_days", -1, "must be >= 0"),
         ("world.base_ctr", float("nan"), "finite"),
     ],
 )
@@ -341,10 +341,10 @@ def test_a_variant_with_a_bad_value_names_the_variant():
     rejected(tree, "variant 'thompson'", "systems.ranker.policy.slate", ">= 1")
 
 
-def test_a_variant_may_patch_only_world_and_systems():
+def test_a_variant_may_patch_only_component_tables():
     tree = tiny()
     tree["variants"]["thompson"]["scenario"] = {"seed": 3}
-    rejected(tree, "variants.thompson.scenario", "[world] and [systems]")
+    rejected(tree, "variants.thompson.scenario", "[world], [systems], [monitors] and [injectors]")
 
 
 # --- files: malformed TOML, extends -----------------------------------------------------
@@ -610,10 +610,10 @@ def test_a_variant_can_replace_a_table_wholesale():
     )
 
 
-def test_replace_names_only_world_and_systems_paths():
+def test_replace_names_only_component_paths():
     tree = tiny()
     tree["variants"]["bad"] = {"replace": ["scenario.seed"]}
-    rejected(tree, "variants.bad.scenario", "only [world] and [systems]")
+    rejected(tree, "variants.bad.scenario", "only [world], [systems], [monitors] and [injectors]")
     tree["variants"]["bad"] = {"replace": "world"}
     rejected(tree, "variants.bad.replace", "list of key paths")
 

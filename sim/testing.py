@@ -50,14 +50,18 @@ def _check_class(cls: type[Component]) -> None:
     if cls.section not in SECTION_NAMES:
         raise _fail(cls, f"section {cls.section!r} is not one of {', '.join(SECTION_NAMES)}")
     params = getattr(cls, "Params", None)
-    if not (dataclasses.is_dataclass(params) and params.__dataclass_params__.frozen):  # type: ignore[union-attr]
+    if not (
+        isinstance(params, type)
+        and dataclasses.is_dataclass(params)
+        and params.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    ):
         raise _fail(cls, "Params must be a frozen dataclass")
     if issubclass(cls, MLSystem):
-        fields = {f.name: f for f in dataclasses.fields(params)}  # type: ignore[arg-type]
+        fields = {f.name: f for f in dataclasses.fields(params)}
         missing = {"serves", "inputs", "training"} - set(fields)
         if missing:
             raise _fail(cls, f"an ML system's Params needs {', '.join(sorted(missing))}")
-        default = fields["training"].default_factory()  # type: ignore[misc,operator]
+        default = fields["training"].default_factory()  # type: ignore[operator]
         if not isinstance(default, TrainingParams):
             raise _fail(cls, "Params.training must be a TrainingParams table")
 

@@ -13,8 +13,8 @@ names and units everywhere (:class:`~sim.components.base.training.TrainingParams
   ``deploy_latency_days`` and deploy it: ``version_`` goes up, a ``deploy`` event and the
   ``model_version`` metric are recorded and a :class:`Deploy` is published on
   ``<name>.deploys``;
-- **control**: monitors' commands addressed to the system (rollback to the last good version,
-  pause retraining, retrain now, recalibrate).
+- **control**: monitors' commands addressed to the system (rollback to the version that served
+  before the current one, pause retraining, retrain now, recalibrate).
 
 A model available before any data (:meth:`initial_model`) is deployed as version 1 at time 0.
 """
@@ -187,6 +187,7 @@ class MLSystem(Component):
         self.model_ = None
         self.log_ = self.make_log()
         self._versions: dict[int, Any] = {}
+        self._served: list[int] = []  # versions deployed in turn, those rolled back removed
         self.env.recorder.declare("model_version", "final", "deployed model version")
 
     @final
@@ -273,12 +274,21 @@ class MLSystem(Component):
         detail = dict(self.deploy(model) or {})
         self.version_ = version
         self._versions[version] = model
+        if not rollback:
+            self._served.append(version)
         for old in sorted(self._versions)[:-KEEP_VERSIONS]:
             del self._versions[old]
         extra = {"rollback": True} if rollback else {}
         env.recorder.event(env.now, self.name, "deploy", version=version, **detail, **extra)
         env.recorder.record(env.now, self.name, "model_version", version)
         self.deploys_signal.publish(Deploy(env.now, version, detail, rollback), by=self.name)
+
+    def _rollback(self) -> None:
+        """Serve again the version that served before the current one (if still kept)."""
+        earlier = [v for v in self._served[:-1] if v in self._versions]
+        if earlier:
+            del self._served[self._served.index(earlier[-1]) + 1 :]
+            self.install(self._versions[earlier[-1]], earlier[-1], rollback=True)
 
     def _control(self) -> Process:
         commands = [
@@ -297,9 +307,7 @@ class MLSystem(Component):
 
     def _obey(self, command: Command) -> None:
         if command.action == "rollback":
-            older = [v for v in self._versions if v < self.version_]
-            if older:
-                self.install(self._versions[max(older)], max(older), rollback=True)
+            self._rollback()
         elif command.action == "pause":
             self.paused_ = True
         elif command.action == "retrain":

@@ -63,3 +63,16 @@ def test_rollback_restores_the_version_that_served_before():
         (5, False),
         (6, False),
     ]
+
+
+def test_the_churn_monitor_ignores_rollbacks():
+    # the rollback from v3 to v2 flips as many decisions back; it is no new alarm
+    assert _deploys({3}, rollback_churn=0.9) == [
+        (1, False),
+        (2, False),
+        (3, False),
+        (2, True),
+        (4, False),
+        (5, False),
+        (6, False),
+    ]

@@ -2,7 +2,9 @@
 
 It watches ML systems' ``<system>.deploys`` signals and raises an alert when the share of
 decisions that flip at a deploy exceeds ``max_churn`` — the cheapest guard against changes
-whose effects spread through an entangled model. Deploys that do not report churn are ignored.
+whose effects spread through an entangled model. Deploys that do not report churn are ignored,
+and so are rollbacks: going back to the version that served before is the response to churn,
+not more of it (counting it would answer one alert with another rollback).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class ChurnMonitor(Monitor):
     def check(self, signal: str, value: Any) -> Alert | None:
         deploy: Deploy = value
         churn = deploy.churn
-        if math.isnan(churn) or churn <= self.params.max_churn:
+        if deploy.rollback or math.isnan(churn) or churn <= self.params.max_churn:
             return None
         return Alert(
             f"churn {churn:.3f} > {self.params.max_churn}",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from sim.components.attention_allocator import AttentionAllocator
 from sim.components.attention_sites import AttentionSites
-from sim.components.classifier import Classifier
 from sim.components.community import Community
 from sim.components.community_recommender import CommunityRecommender
 from sim.components.demand import DemandWorld
@@ -19,7 +18,6 @@ from sim.components.lending import LendingWorld
 from sim.components.performative import PerformativeCoin, PerformativeGaussian, StrategicCredit
 from sim.components.pricing import PriceMarket, PriceRegressor
 from sim.components.rrm import RepeatedRiskMinimizer
-from sim.components.tabular import Tabular
 from sim.components.trading import MomentumTrader, TradingVenue
 from sim.components.urn_policing import UrnPolicing
 from sim.engine.component import Component
@@ -33,7 +31,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "strategic_credit": StrategicCredit,
         "price_market": PriceMarket,
         "trading_venue": TradingVenue,
-        "tabular": Tabular,
         "community": Community,
         "demand": DemandWorld,
         "lending": LendingWorld,
@@ -47,7 +44,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "rrm": RepeatedRiskMinimizer,
         "price_regressor": PriceRegressor,
         "momentum_trader": MomentumTrader,
-        "classifier": Classifier,
         "urn_policing": UrnPolicing,
         "lender": Lender,
         "attention_allocator": AttentionAllocator,

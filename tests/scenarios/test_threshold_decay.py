@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis.thresholds import precision_recall, threshold_for_precision
+from sim.components.tabular.thresholds import precision_recall, threshold_for_precision
 
 SEEDS = 12
 

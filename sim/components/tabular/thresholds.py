@@ -1,4 +1,5 @@
-"""Decision thresholds: precision and recall of a threshold, and the threshold for a target."""
+"""Decision thresholds (no SimPy): precision and recall of a threshold, and the threshold that
+reaches a target precision (how the classifier tunes its threshold on held-out rows)."""
 
 from __future__ import annotations
 

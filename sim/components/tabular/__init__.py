@@ -1,0 +1,27 @@
+"""Tabular models: rows of features, a label, drift, and classifiers that decide on them.
+
+Scenarios: ``cace_entanglement`` (one input changes and every weight moves; isolated sub-models
+and a churn monitor as mitigations), ``correction_cascade`` (models that correct another model's
+output get worse when it improves) and ``threshold_decay`` (a hand-set threshold drifts away
+from its target precision; re-tuning at every retrain holds it).
+
+World: ``tabular`` (named features with causal weights and correlations, related labels, and
+``abrupt``/``gradual``/``seasonal`` drift of any parameter; pure dynamics in ``dynamics``).
+System: ``classifier`` (logistic or isolated-ensemble model in ``model``, a fixed, set-once or
+re-tuned threshold in ``thresholds``, optional correction of an upstream classifier; the shared
+training pipeline). One tick is one day. Contract: ``payloads``.
+"""
+
+from __future__ import annotations
+
+from sim.components.base import Family
+from sim.components.tabular.classifier import Classifier
+from sim.components.tabular.world import Tabular
+
+__all__ = ["FAMILY"]
+
+FAMILY = Family(
+    name="tabular",
+    components=(Tabular, Classifier),
+    scenarios=("cace_entanglement", "correction_cascade", "threshold_decay"),
+)

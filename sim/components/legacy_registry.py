@@ -8,8 +8,6 @@ from __future__ import annotations
 from sim.components.attention_allocator import AttentionAllocator
 from sim.components.attention_sites import AttentionSites
 from sim.components.classifier import Classifier
-from sim.components.community import Community
-from sim.components.community_recommender import CommunityRecommender
 from sim.components.demand import DemandWorld
 from sim.components.districts import Districts
 from sim.components.forecaster import DemandForecaster
@@ -34,14 +32,12 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "price_market": PriceMarket,
         "trading_venue": TradingVenue,
         "tabular": Tabular,
-        "community": Community,
         "demand": DemandWorld,
         "lending": LendingWorld,
         "districts": Districts,
         "attention_sites": AttentionSites,
     },
     "systems": {
-        "community_recommender": CommunityRecommender,
         "demand_forecaster": DemandForecaster,
         "inventory": InventorySystem,
         "rrm": RepeatedRiskMinimizer,

@@ -25,11 +25,8 @@ TEMPLATE = ROOT / "docs" / "template"
 TRANSITIONAL = {  # flat modules allowed while families move
     "legacy_registry",
     "lending_payloads",
-    "item_sets",
     "drift",
-    "community_payloads",
     "incident_payloads",
-    "columns",
 }
 
 

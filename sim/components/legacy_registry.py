@@ -5,11 +5,8 @@ Each family's move deletes its lines here; the file goes when the last one moves
 
 from __future__ import annotations
 
-from sim.components.attention_allocator import AttentionAllocator
-from sim.components.attention_sites import AttentionSites
 from sim.components.classifier import Classifier
 from sim.components.demand import DemandWorld
-from sim.components.districts import Districts
 from sim.components.forecaster import DemandForecaster
 from sim.components.inventory import InventorySystem
 from sim.components.lender import Lender
@@ -19,7 +16,6 @@ from sim.components.pricing import PriceMarket, PriceRegressor
 from sim.components.rrm import RepeatedRiskMinimizer
 from sim.components.tabular import Tabular
 from sim.components.trading import MomentumTrader, TradingVenue
-from sim.components.urn_policing import UrnPolicing
 from sim.engine.component import Component
 
 __all__ = ["LEGACY"]
@@ -34,8 +30,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "tabular": Tabular,
         "demand": DemandWorld,
         "lending": LendingWorld,
-        "districts": Districts,
-        "attention_sites": AttentionSites,
     },
     "systems": {
         "demand_forecaster": DemandForecaster,
@@ -44,8 +38,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "price_regressor": PriceRegressor,
         "momentum_trader": MomentumTrader,
         "classifier": Classifier,
-        "urn_policing": UrnPolicing,
         "lender": Lender,
-        "attention_allocator": AttentionAllocator,
     },
 }

@@ -26,7 +26,6 @@ TRANSITIONAL = {  # flat modules allowed while families move
     "legacy_registry",
     "lending_payloads",
     "drift",
-    "incident_payloads",
 }
 
 

@@ -5,12 +5,13 @@ discovered ``min(a, Y)``; the rates respond to attention with factor ``d``:
 ``r' = r + d`` where a site got no attention, else ``max(0, r − d·a)``.
 
 - :func:`fairness_gap` — ``Δ = max_{k,k'} |Σŷ_k/Σy_k − Σŷ_k'/Σy_k'|``;
-- :func:`next_rates` — one step of the dynamics;
 - :func:`expected_discovered` — ``E[min(a, Y)] = Σ_{j=1..a} P(Y ≥ j)``;
 - :func:`uniform_expected_discovered` — the same averaged over ``a ~ Binomial(N, 1/K)`` (the
   uniform agent's allocation to one site);
 - :func:`uniform_rate_drift` — ``E[r' − r] = d·((1 − 1/K)^N − N/K)`` under the uniform agent
   while no rate is at the floor of zero.
+
+The dynamics themselves live with the world (:mod:`sim.components.policing.dynamics`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from scipy import special, stats
 __all__ = [
     "expected_discovered",
     "fairness_gap",
-    "next_rates",
     "uniform_expected_discovered",
     "uniform_rate_drift",
 ]
@@ -36,13 +36,6 @@ def fairness_gap(discovered: np.ndarray, incidents: np.ndarray) -> float:
         return 0.0
     share = found[seen] / total[seen]
     return float(share.max() - share.min())
-
-
-def next_rates(rates: np.ndarray, attention: np.ndarray, d: float) -> np.ndarray:
-    """``r + d`` where ``attention == 0``, else ``max(0, r − d·attention)``."""
-    r = np.asarray(rates, dtype=float)
-    a = np.asarray(attention)
-    return np.where(a == 0, r + d, np.maximum(0.0, r - d * a))
 
 
 def expected_discovered(rate: np.ndarray, attention: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ the Jaccard index (intersection over union) of the two users' sets of consumed i
 ``|S_u ∩ S_v| / (|S_u| + |S_v| − |S_u ∩ S_v|)``, averaged over users and reported relative
 to the same pairs under an ideal recommender.
 :func:`jaccard_index` computes the index from counts (the simulation keeps its sets packed,
-:class:`sim.components.item_sets.ItemSets`); :func:`nearest_partners` pairs by cosine
+:class:`sim.components.homogenization.item_sets.ItemSets`); :func:`nearest_partners` pairs by cosine
 similarity in row blocks: the users × users similarity matrix is never held at once, and each
 product is small enough (2¹⁹ multiply-adds) that OpenBLAS computes it on the calling thread,
 far faster than waking its threads in a simulation loop on a busy machine (see

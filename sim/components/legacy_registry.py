@@ -5,12 +5,7 @@ Each family's move deletes its lines here; the file goes when the last one moves
 
 from __future__ import annotations
 
-from sim.components.attention_allocator import AttentionAllocator
-from sim.components.attention_sites import AttentionSites
-from sim.components.community import Community
-from sim.components.community_recommender import CommunityRecommender
 from sim.components.demand import DemandWorld
-from sim.components.districts import Districts
 from sim.components.forecaster import DemandForecaster
 from sim.components.inventory import InventorySystem
 from sim.components.lender import Lender
@@ -19,7 +14,6 @@ from sim.components.performative import PerformativeCoin, PerformativeGaussian, 
 from sim.components.pricing import PriceMarket, PriceRegressor
 from sim.components.rrm import RepeatedRiskMinimizer
 from sim.components.trading import MomentumTrader, TradingVenue
-from sim.components.urn_policing import UrnPolicing
 from sim.engine.component import Component
 
 __all__ = ["LEGACY"]
@@ -31,21 +25,15 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "strategic_credit": StrategicCredit,
         "price_market": PriceMarket,
         "trading_venue": TradingVenue,
-        "community": Community,
         "demand": DemandWorld,
         "lending": LendingWorld,
-        "districts": Districts,
-        "attention_sites": AttentionSites,
     },
     "systems": {
-        "community_recommender": CommunityRecommender,
         "demand_forecaster": DemandForecaster,
         "inventory": InventorySystem,
         "rrm": RepeatedRiskMinimizer,
         "price_regressor": PriceRegressor,
         "momentum_trader": MomentumTrader,
-        "urn_policing": UrnPolicing,
         "lender": Lender,
-        "attention_allocator": AttentionAllocator,
     },
 }

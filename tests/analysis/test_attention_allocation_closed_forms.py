@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from sim.analysis.attention_allocation import (
     expected_discovered,
     fairness_gap,
-    next_rates,
     uniform_expected_discovered,
     uniform_rate_drift,
 )
@@ -30,13 +29,6 @@ def test_fairness_gap_matches_its_definition(pairs: list) -> None:
     brute = max((abs(x - y) for x in shares for y in shares), default=0.0)
     assert 0.0 <= fairness_gap(found, total) <= 1.0
     assert fairness_gap(found, total) == pytest.approx(brute)
-
-
-def test_next_rates() -> None:
-    np.testing.assert_allclose(
-        next_rates(np.array([8.0, 1.5, 0.01]), np.array([2, 0, 4]), 0.05), [7.9, 1.55, 0.0]
-    )
-    np.testing.assert_allclose(next_rates(np.array([3.0]), np.array([0]), 0.0), [3.0])
 
 
 def test_expected_discovered_by_monte_carlo() -> None:

@@ -25,10 +25,6 @@ TEMPLATE = ROOT / "docs" / "template"
 TRANSITIONAL = {  # flat modules allowed while families move
     "legacy_registry",
     "lending_payloads",
-    "item_sets",
-    "community_payloads",
-    "incident_payloads",
-    "columns",
 }
 
 

@@ -18,7 +18,7 @@ from scipy import stats
 from scipy.optimize import nnls
 
 import sim
-from sim.components.columns import GrowingColumns
+from sim.components.homogenization.columns import GrowingColumns
 from sim.core.errors import ConfigError
 from sim.scenario.build import build_ecosystem
 from sim.scenario.resolve import load_scenario
@@ -124,7 +124,7 @@ def test_each_user_interacts_once_per_step_and_never_twice_with_an_item(
         np.testing.assert_array_equal(population.bound, population.known_left.view.max(axis=1))
     # The system's own log of what its users consumed matches the world's.
     np.testing.assert_array_equal(
-        system.consumed_.dense(), world.populations[system.name].consumed.dense()
+        system.log_.consumed.dense(), world.populations[system.name].consumed.dense()
     )
 
 
@@ -136,20 +136,33 @@ def test_items_arrive_at_the_published_rate(ecosystems: dict) -> None:
 
 
 def test_content_filtering_profiles_are_the_nnls_fit_of_the_logs(ecosystems: dict) -> None:
-    _, system = ecosystems["repeated"].components
-    design = system.attributes_
-    interactions = system.consumed_.dense().astype(float)
+    world, system = ecosystems["repeated"].components
+    # The deployed model was trained at the start of day 29, on the 29 steps logged by then
+    # (290 items): the log without the last step's items and picks.
+    design = system.log_.attributes[:290]
+    interactions = system.log_.consumed.dense().astype(float)
+    interactions[np.arange(40), world.populations[system.name].history[-1]] = 0.0
+    interactions = interactions[:, :290]
     for user in range(0, 40, 7):
         expected, _ = nnls(design, interactions[user])
-        np.testing.assert_allclose(system.model_.profiles_[user], expected, atol=1e-6)
+        np.testing.assert_allclose(system.model_[user], expected, atol=1e-6)
 
 
 def test_training_protocols(ecosystems: dict) -> None:
     events = {v: ecosystems[v].env.recorder.events() for v in ("repeated", "single")}
-    deployed = {v: e[e.detail.str.contains('"deployed": true')] for v, e in events.items()}
-    assert len(deployed["repeated"]) == 30 - 10 + 1  # first deploy after 10 steps, then every step
+    deployed = {v: e[e.event == "deploy"] for v, e in events.items()}
+    # First deploy at the start of day 10, after 10 logged steps, then every day up to day 29.
+    assert deployed["repeated"].day.tolist() == [float(d) for d in range(10, 30)]
     assert len(deployed["single"]) == 0  # the 50-step start-up is longer than this 30-step run
-    assert len(events["single"]) == 30  # it fits the start-up data as it arrives, serving none
+    assert len(events["single"]) == 0
+    # It fits the start-up data as it arrives, serving none: the representation it reports.
+    _, system = ecosystems["single"].components
+    window = system.log_.window(30.0, 0.0)
+    assert window.steps == 30 and system.model_ is None
+    interactions = system.log_.consumed.dense().astype(float)
+    for user in range(0, 40, 13):
+        expected, _ = nnls(system.log_.attributes, interactions[user])
+        np.testing.assert_allclose(system.profiles_[user], expected, atol=1e-6)
 
 
 def test_single_training_deploys_once_and_never_again() -> None:
@@ -157,8 +170,8 @@ def test_single_training_deploys_once_and_never_again() -> None:
     ecosystem = build_ecosystem(scenario.configs["single"], seed=3)
     recorder = ecosystem.run(70)
     events = recorder.events()
-    deployed = events[events.detail.str.contains('"deployed": true')]
-    assert deployed.day.tolist() == [49.0]  # after the 50th step's interactions
+    deployed = events[events.event == "deploy"]
+    assert deployed.day.tolist() == [50.0]  # at the start of the day after the 50th step
     versions = recorder.metrics().query("metric == 'model_version'").value
     assert versions.max() == 1
 
@@ -211,7 +224,7 @@ def test_a_slate_shows_only_the_top_items() -> None:
     ecosystem = build_ecosystem(scenario.configs["repeated"], seed=5)
     ecosystem.run(15)
     world, system = ecosystem.components
-    scores = system.rankings_signal.value.scores
+    scores = system.output_signal.value.scores
     assert (np.isfinite(scores).sum(axis=1) == 5).all()
     last = world.populations[system.name].history[-1]
     assert np.isfinite(scores[np.arange(20), last]).all()  # every pick was on the slate

@@ -3,8 +3,8 @@
 Truth lives here: ``rates_per_day`` (λ) per region. Each day the world asks its one policing
 system for patrols, sends the patrol of each city to the region chosen, and returns what the
 police can know: the incidents *discovered* in the region visited, and the incidents
-*reported* by residents in every region. Incidents are Poisson(λ) draws or, with
-``incidents = "expected"``, exactly λ (the paper's deterministic urn). ``parallel_urns``
+*reported* by residents in every region (:mod:`.dynamics`). Incidents are Poisson(λ) draws
+or, with ``incidents = "expected"``, exactly λ (the paper's deterministic urn). ``parallel_urns``
 independent copies of the city run side by side as arrays (a population of cities), so that a
 replicate carries many urns at the cost of one.
 
@@ -15,17 +15,17 @@ and the share of cities locked in to one region.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from sim.components.base.legacy import World
-from sim.components.incident_payloads import DistrictTruth, IncidentLog, PatrolRequest, Patrols
+from sim.components.base import World
+from sim.components.policing.dynamics import discovered_where_patrolled, draw_incidents
+from sim.components.policing.payloads import DistrictTruth, IncidentLog, PatrolRequest, Patrols
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Process
-from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
 __all__ = ["Districts", "DistrictsParams"]
@@ -67,57 +67,41 @@ class Districts(World):
 
     kind = "districts"
     Params = DistrictsParams
+    answer = "patrols"
+    request_payload = PatrolRequest
+    answer_payload = Patrols
 
     def declare(self, bus: SignalBus) -> None:
         self.require_servers(1, 1, "a policing system")
-        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
-        self.incidents_signal = bus.produce(f"{self.name}.incidents", self.name)
-        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        self.declare_answers(bus, "patrols")
+        self.declare_world(bus, ("incidents", IncidentLog), ("truth", DistrictTruth))
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
-        p = self.params
+    def on_setup(self) -> None:
+        p, rec = self.params, self.env.recorder
         self.rates = np.asarray(p.rates_per_day, dtype=float)
         self.true_share = self.rates / self.rates.sum()
-        self.truth_signal.publish(DistrictTruth(p.regions, self.rates.copy()), by=self.name)
+        self.publish("truth", DistrictTruth(p.regions, self.rates.copy()))
         self._discovered = np.zeros((p.parallel_urns, 2))
-        rec = env.recorder
         rec.declare("true_share", "final", "region's share of the true incident rate λ_i/Σλ")
         rec.declare("share_gap", "final", "patrol share minus true share (mean over cities)")
         rec.declare("discovered", "final", "cumulative incidents discovered (mean over cities)")
         rec.declare("locked_in", "final", "share of cities where one region gets ≥ lock_in_share")
+        rec.record_entities(self.env.now, self.servers[0], "true_share", p.regions, self.true_share)
 
-    def start(self) -> None:
-        self.env.process(self._tick())
+    def make_request(self) -> PatrolRequest:
+        p = self.params
+        return PatrolRequest(self.env.now, p.regions, p.parallel_urns)
 
-    def _tick(self) -> Process:
-        env, p = self.env, self.params
-        server = self.servers[0]
-        patrols_signal = self._bus.get(f"{server}.patrols")
-        rec = env.recorder
-        rec.record_entities(env.now, server, "true_share", p.regions, self.true_share)
-        rows = np.arange(p.parallel_urns)
-        yield env.timeout(0)  # let every process of this instant start listening first
-        while True:
-            answer = patrols_signal.changed()
-            self.requests_signal.publish(
-                PatrolRequest(env.now, p.regions, p.parallel_urns), by=self.name
-            )
-            yield answer
-            patrols: Patrols = patrols_signal.read(by=self.name)
-            if p.incidents == "poisson":
-                incidents = self.rng.poisson(self.rates, size=(p.parallel_urns, 2)).astype(float)
-            else:
-                incidents = np.broadcast_to(self.rates, (p.parallel_urns, 2)).copy()
-            discovered = incidents[rows, patrols.region]
-            self._discovered[rows, patrols.region] += discovered
-            self._record(server, patrols)
-            log = IncidentLog(
-                env.now, server, patrols.region, discovered, incidents, p.incidents == "poisson"
-            )
-            self.incidents_signal.publish(log, by=self.name)
-            yield env.timeout(env.tick_days)
+    def resolve(self, request: PatrolRequest, answers: Sequence[Patrols]) -> None:
+        p, server, now = self.params, self.servers[0], self.env.now
+        (patrols,) = answers
+        incidents = draw_incidents(self.rng, self.rates, p.parallel_urns, p.incidents == "poisson")
+        discovered = discovered_where_patrolled(incidents, patrols.region)
+        self._discovered[np.arange(p.parallel_urns), patrols.region] += discovered
+        self._record(server, patrols)
+        log = IncidentLog(
+            now, server, patrols.region, discovered, incidents, p.incidents == "poisson"
+        )
+        self.publish("incidents", log)
 
     def _record(self, server: str, patrols: Patrols) -> None:
         rec, now, regions = self.env.recorder, self.env.now, self.params.regions

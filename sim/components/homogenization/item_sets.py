@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.analysis.homogenization import jaccard_index
-from sim.components.columns import GrowingColumns
+from sim.components.homogenization.columns import GrowingColumns
 
 __all__ = ["ItemSets"]
 

@@ -1,24 +1,27 @@
 """The attention-allocation world of D'Amour et al. (FAT* 2020): sites whose rates respond.
 
-Truth lives here: the incident rate ``r_k`` of each site. Each step the world asks its one
-allocator where to put ``units`` attention units, draws incidents ``y_k ~ Poisson(r_k)``,
-returns the discovered ``ŷ_k = min(a_k, y_k)`` (a censored count) and moves the rates:
-``r_k + d`` where a site got no attention (neglected incidents grow), ``max(0, r_k − d·a_k)``
-where it did (attention deters). It scores the allocator against truth: cumulative discovered
-and missed incidents per site, each site's discovered share ``Σŷ/Σy`` (and the overall one),
-the fairness gap Δ between those shares, totals, the true rates, and each site's share of the
-attention so far — after the first step, every ``record_every_steps``-th step and the last.
+Truth lives here: the incident rate ``r_k`` of each site. Each step (one day) the world asks
+its one allocator where to put ``units`` attention units, draws incidents
+``y_k ~ Poisson(r_k)``, returns the discovered ``ŷ_k = min(a_k, y_k)`` (a censored count) and
+moves the rates: ``r_k + d`` where a site got no attention (neglected incidents grow),
+``max(0, r_k − d·a_k)`` where it did (attention deters; :mod:`.dynamics`). It scores the
+allocator against truth: cumulative discovered and missed incidents per site, each site's
+discovered share ``Σŷ/Σy`` (and the overall one), the fairness gap Δ between those shares,
+totals, the true rates, and each site's share of the attention so far — after the first step,
+every ``record_every_steps``-th step and the last.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis.attention_allocation import fairness_gap, next_rates
-from sim.components.base.legacy import World
-from sim.components.incident_payloads import (
+from sim.analysis.attention_allocation import fairness_gap
+from sim.components.base import World
+from sim.components.policing.dynamics import censored_discoveries, next_rates
+from sim.components.policing.payloads import (
     Allocation,
     AttentionOutcome,
     AttentionRequest,
@@ -26,8 +29,6 @@ from sim.components.incident_payloads import (
 )
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import param
-from sim.engine.component import Process
-from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
 __all__ = ["AttentionSites", "AttentionSitesParams"]
@@ -66,23 +67,22 @@ class AttentionSites(World):
 
     kind = "attention_sites"
     Params = AttentionSitesParams
+    answer = "allocation"
+    request_payload = AttentionRequest
+    answer_payload = Allocation
 
     def declare(self, bus: SignalBus) -> None:
         self.require_servers(1, 1, "an allocator")
-        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
-        self.outcomes_signal = bus.produce(f"{self.name}.outcomes", self.name)
-        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        self.declare_answers(bus, "allocation")
+        self.declare_world(bus, ("outcomes", AttentionOutcome), ("truth", AttentionTruth))
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
+    def on_setup(self) -> None:
         k = len(self.params.sites)
         self.rates = np.asarray(self.params.initial_rates, dtype=float)
         self._discovered = np.zeros(k)
         self._incidents = np.zeros(k)
         self._attention = np.zeros(k)
-        self.truth_signal.publish(AttentionTruth(self.params.sites, self.rates), by=self.name)
-        rec = env.recorder
+        self.publish("truth", AttentionTruth(self.params.sites, self.rates))
+        rec = self.env.recorder
         rec.declare("discovered", "final", "cumulative incidents discovered at the site")
         rec.declare("missed", "final", "cumulative incidents that occurred and were not found")
         rec.declare("fairness_gap", "final", "Δ: largest gap between sites' discovered shares")
@@ -96,42 +96,33 @@ class AttentionSites(World):
         self._last_day = 0.0
         self._step_rates = self.rates
 
-    def start(self) -> None:
-        self.env.process(self._tick())
+    def make_request(self) -> AttentionRequest:
+        p = self.params
+        return AttentionRequest(self.env.now, p.sites, p.units)
 
-    def _tick(self) -> Process:
-        env, p = self.env, self.params
-        server = self.servers[0]
-        allocation_signal = self._bus.get(f"{server}.allocation")
-        yield env.timeout(0)  # let every process of this instant start listening first
-        while True:
-            answer = allocation_signal.changed()
-            self.requests_signal.publish(AttentionRequest(env.now, p.sites, p.units), by=self.name)
-            yield answer
-            allocation: Allocation = allocation_signal.read(by=self.name)
-            attention = np.asarray(allocation.units, dtype=np.int64)
-            if attention.shape != self.rates.shape or attention.sum() != p.units:
-                raise WiringError(
-                    f"{server!r} allocated {attention.tolist()}; expected {p.units} units "
-                    f"over {len(p.sites)} sites"
-                )
-            self._step_rates = self.rates  # next_rates returns a new array
-            incidents = self.rng.poisson(self.rates)
-            discovered = np.minimum(attention, incidents)
-            self._discovered += discovered
-            self._incidents += incidents
-            self._attention += attention
-            self._steps += 1
-            self._last_day = env.now
-            self._recorded = self._steps % p.record_every_steps == 0 or self._steps == 1
-            if self._recorded:
-                self._record(server, env.now)
-            self.outcomes_signal.publish(
-                AttentionOutcome(env.now, server, attention, discovered), by=self.name
+    def resolve(self, request: AttentionRequest, answers: Sequence[Allocation]) -> None:
+        p, server, now = self.params, self.servers[0], self.env.now
+        (allocation,) = answers
+        attention = np.asarray(allocation.units, dtype=np.int64)
+        if attention.shape != self.rates.shape or attention.sum() != p.units:
+            raise WiringError(
+                f"{server!r} allocated {attention.tolist()}; expected {p.units} units "
+                f"over {len(p.sites)} sites"
             )
-            self.rates = next_rates(self.rates, attention, p.dynamic_rate)
-            self.truth_signal.publish(AttentionTruth(p.sites, self.rates), by=self.name)
-            yield env.timeout(env.tick_days)
+        self._step_rates = self.rates  # next_rates returns a new array
+        incidents = self.rng.poisson(self.rates)
+        discovered = censored_discoveries(attention, incidents)
+        self._discovered += discovered
+        self._incidents += incidents
+        self._attention += attention
+        self._steps += 1
+        self._last_day = now
+        self._recorded = self._steps % p.record_every_steps == 0 or self._steps == 1
+        if self._recorded:
+            self._record(server, now)
+        self.publish("outcomes", AttentionOutcome(now, server, attention, discovered))
+        self.rates = next_rates(self.rates, attention, p.dynamic_rate)
+        self.publish("truth", AttentionTruth(p.sites, self.rates))
 
     def finish(self) -> None:
         if self._steps and not self._recorded:  # the final state is always recorded

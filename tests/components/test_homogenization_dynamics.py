@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.learn.community_model import (
+from sim.components.homogenization.dynamics import (
     FLUSH,
     MEAN_FLOOR,
     beta_parameters,

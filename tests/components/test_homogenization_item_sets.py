@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sim.analysis.homogenization import jaccard_sets
-from sim.components.item_sets import ItemSets
+from sim.components.homogenization.item_sets import ItemSets
 
 
 def _from_matrix(dense: np.ndarray) -> ItemSets:

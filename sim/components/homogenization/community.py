@@ -1,13 +1,13 @@
 """The community world of Chaney, Stewart & Engelhardt (RecSys 2018), with an ideal twin.
 
 Truth lives here: user preferences ``θ_u``, item attributes ``β_i``, true utility ``V_ui``
-and the part users know, ``η_ui·V_ui`` (see :mod:`sim.learn.community_model`). Each step
+and the part users know, ``η_ui·V_ui`` (see :mod:`.dynamics`). Each step (one day)
 ``new_items_per_step`` items join the catalogue, every user asks each serving system for a
 ranked list and picks one item by known utility × rank attention ``rank^−a`` among the items
-they have not consumed yet (:func:`sim.learn.attention.attention_choice`); the picks are
-published on ``world.interactions``. Item attributes are public (content filtering uses
-them); ``world.truth`` carries true utility and preferences for the ideal recommender, the
-paper's oracle.
+they have not consumed yet (:func:`.attention.attention_choice`); the picks are published on
+``world.interactions``. Item attributes are public (content filtering uses them);
+``world.truth`` carries true utility and preferences for the ideal recommender, the paper's
+oracle.
 
 To measure homogenization *relative to the ideal recommender* within one run, the world also
 simulates the same users under the ideal recommender, an internal twin: it ranks by true
@@ -23,23 +23,31 @@ twin's (``utility``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
 from sim.analysis.homogenization import nearest_partners, random_partners
-from sim.components.base.legacy import World
-from sim.components.columns import GrowingColumns
-from sim.components.community_payloads import CatalogueRequest, Choices, CommunityTruth, Ranking
-from sim.components.item_sets import ItemSets
+from sim.components.base import World
+from sim.components.homogenization.attention import attention_choice
+from sim.components.homogenization.columns import GrowingColumns
+from sim.components.homogenization.dynamics import (
+    draw_hyperparameters,
+    draw_profiles,
+    draw_utilities,
+)
+from sim.components.homogenization.item_sets import ItemSets
+from sim.components.homogenization.payloads import (
+    CatalogueRequest,
+    Choices,
+    CommunityTruth,
+    Ranking,
+)
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Process
-from sim.engine.environment import Environment
-from sim.engine.signals import SignalBus
-from sim.learn.attention import attention_choice
-from sim.learn.community_model import draw_hyperparameters, draw_profiles, draw_utilities
+from sim.engine.signals import PerSystem, SignalBus
 
 __all__ = ["TWIN", "Community", "CommunityParams"]
 
@@ -98,16 +106,15 @@ class Community(World):
 
     kind = "community"
     Params = CommunityParams
+    answer = "rankings"
+    request_payload = CatalogueRequest
+    answer_payload = Ranking
 
     def declare(self, bus: SignalBus) -> None:
-        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
-        self.interactions_signal = bus.produce(f"{self.name}.interactions", self.name)
-        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        self.declare_answers(bus, "rankings")
+        self.declare_world(bus, ("interactions", PerSystem(Choices)), ("truth", CommunityTruth))
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
-        p, rng = self.params, self.rng
+    def on_setup(self) -> None:
+        p, rng, env = self.params, self.rng, self.env
         k = p.attributes
         self.user_hyper = draw_hyperparameters(rng, k, p.user_concentration, p.user_scale)
         self.item_hyper = draw_hyperparameters(rng, k, p.item_concentration, p.item_scale)
@@ -168,48 +175,44 @@ class Community(World):
             if count:
                 np.maximum(population.bound, known.max(axis=1), out=population.bound)
 
-    def start(self) -> None:
-        self.env.process(self._tick())
+    def make_request(self) -> CatalogueRequest:
+        """A new step: new items join the catalogue; truth is published for the oracle."""
+        p = self.params
+        self.step += 1
+        self._add_items(p.new_items_per_step)
+        self.publish("truth", CommunityTruth(self.true_utility.view, self.preferences))
+        return CatalogueRequest(self.env.now, self.step, p.users, self.item_attributes)
 
-    def _tick(self) -> Process:
-        env, p = self.env, self.params
-        signals = self.answer_signals("rankings")
-        yield env.timeout(0)  # let every process of this instant start listening first
-        while True:
-            self.step += 1
-            self._add_items(p.new_items_per_step)
-            truth = CommunityTruth(self.true_utility.view, self.preferences)
-            self.truth_signal.publish(truth, by=self.name)
-            request = CatalogueRequest(env.now, self.step, p.users, self.item_attributes)
-            rankings: list[Ranking] = yield from self.ask(self.requests_signal, request, signals)
-            twin_picks = attention_choice(
-                self._twin_true_left.view,
-                self.twin.known_left.view,
-                p.attention_exponent,
-                self.twin.bound,
-            )
-            twin_utility = self._consume(self.twin, twin_picks)
-            self._twin_true_left.view[self._valid(twin_picks)] = -np.inf
-            outcomes = {}
-            for server, ranking in zip(self.servers, rankings, strict=True):
-                population = self.populations[server]
-                if ranking.scores.shape != population.known_left.view.shape:
-                    raise ValueError(
-                        f"{server} ranked {ranking.scores.shape} users × items; "
-                        f"the catalogue is {population.known_left.view.shape}"
-                    )
-                picks = attention_choice(
-                    ranking.scores,
-                    population.known_left.view,
-                    p.attention_exponent,
-                    population.bound,
+    def resolve(self, request: CatalogueRequest, answers: Sequence[Ranking]) -> None:
+        """The twin and every server's users choose; the step is measured; choices published."""
+        p = self.params
+        twin_picks = attention_choice(
+            self._twin_true_left.view,
+            self.twin.known_left.view,
+            p.attention_exponent,
+            self.twin.bound,
+        )
+        twin_utility = self._consume(self.twin, twin_picks)
+        self._twin_true_left.view[self._valid(twin_picks)] = -np.inf
+        outcomes = {}
+        for server, ranking in zip(self.servers, answers, strict=True):
+            population = self.populations[server]
+            if ranking.scores.shape != population.known_left.view.shape:
+                raise ValueError(
+                    f"{server} ranked {ranking.scores.shape} users × items; "
+                    f"the catalogue is {population.known_left.view.shape}"
                 )
-                utility = self._consume(population, picks)
-                partners = self._partners(server, ranking)
-                self._record(server, population, partners, utility, twin_utility)
-                outcomes[server] = Choices(env.now, self.step, server, picks)
-            self.interactions_signal.publish(outcomes, by=self.name)
-            yield env.timeout(env.tick_days)
+            picks = attention_choice(
+                ranking.scores,
+                population.known_left.view,
+                p.attention_exponent,
+                population.bound,
+            )
+            utility = self._consume(population, picks)
+            partners = self._partners(server, ranking)
+            self._record(server, population, partners, utility, twin_utility)
+            outcomes[server] = Choices(self.env.now, request.step, server, picks)
+        self.publish("interactions", outcomes)
 
     @staticmethod
     def _valid(picks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -112,8 +112,8 @@ def draw_utilities(
     block is computed in float64 and stored in ``dtype``.
     """
     users, items = preferences.shape[0], attributes.shape[0]
-    true = np.empty((users, items), dtype=dtype)
-    known = np.empty((users, items), dtype=dtype)
+    true: np.ndarray = np.empty((users, items), dtype=dtype)
+    known: np.ndarray = np.empty((users, items), dtype=dtype)
     exact = known_share >= 1.0 or known_variance == 0
     block = max(1, _BLOCK_CELLS // max(items, 1))
     for start in range(0, users, block):

@@ -1,4 +1,4 @@
-"""What flows on the signals of the incident worlds (policing regions, attention sites).
+"""The policing family's contract: what flows on the signals of its incident worlds.
 
 Plain numpy containers, shared by the worlds and the systems that serve them so that neither
 imports the other's class. Arrays with a leading ``U`` axis hold one row per independent urn

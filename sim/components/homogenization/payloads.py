@@ -1,4 +1,4 @@
-"""The data on the signals of the community world and its recommenders (plain numpy containers)."""
+"""The homogenization family's contract: what flows between the community and its recommenders."""
 
 from __future__ import annotations
 

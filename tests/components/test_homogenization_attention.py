@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.learn.attention import attention_choice, attention_weights
+from sim.components.homogenization.attention import attention_choice, attention_weights
 
 
 def reference_choice(scores: np.ndarray, known: np.ndarray, exponent: float) -> np.ndarray:

@@ -17,10 +17,8 @@ from sim.components.inventory import InventorySystem
 from sim.components.lender import Lender
 from sim.components.lending import LendingWorld
 from sim.components.performative import PerformativeCoin, PerformativeGaussian, StrategicCredit
-from sim.components.pricing import PriceMarket, PriceRegressor
 from sim.components.rrm import RepeatedRiskMinimizer
 from sim.components.tabular import Tabular
-from sim.components.trading import MomentumTrader, TradingVenue
 from sim.components.urn_policing import UrnPolicing
 from sim.engine.component import Component
 
@@ -31,8 +29,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "performative_gaussian": PerformativeGaussian,
         "performative_coin": PerformativeCoin,
         "strategic_credit": StrategicCredit,
-        "price_market": PriceMarket,
-        "trading_venue": TradingVenue,
         "tabular": Tabular,
         "community": Community,
         "demand": DemandWorld,
@@ -45,8 +41,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "demand_forecaster": DemandForecaster,
         "inventory": InventorySystem,
         "rrm": RepeatedRiskMinimizer,
-        "price_regressor": PriceRegressor,
-        "momentum_trader": MomentumTrader,
         "classifier": Classifier,
         "urn_policing": UrnPolicing,
         "lender": Lender,

@@ -16,8 +16,6 @@ from sim.components.forecaster import DemandForecaster
 from sim.components.inventory import InventorySystem
 from sim.components.lender import Lender
 from sim.components.lending import LendingWorld
-from sim.components.performative import PerformativeCoin, PerformativeGaussian, StrategicCredit
-from sim.components.rrm import RepeatedRiskMinimizer
 from sim.components.tabular import Tabular
 from sim.components.urn_policing import UrnPolicing
 from sim.engine.component import Component
@@ -26,9 +24,6 @@ __all__ = ["LEGACY"]
 
 LEGACY: dict[str, dict[str, type[Component]]] = {
     "world": {
-        "performative_gaussian": PerformativeGaussian,
-        "performative_coin": PerformativeCoin,
-        "strategic_credit": StrategicCredit,
         "tabular": Tabular,
         "community": Community,
         "demand": DemandWorld,
@@ -40,7 +35,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "community_recommender": CommunityRecommender,
         "demand_forecaster": DemandForecaster,
         "inventory": InventorySystem,
-        "rrm": RepeatedRiskMinimizer,
         "classifier": Classifier,
         "urn_policing": UrnPolicing,
         "lender": Lender,

@@ -1,7 +1,8 @@
 """Performative worlds: the data distribution responds to the deployed models (Perdomo et al.).
 
-Each round (one tick) the world reads every serving model's deployed parameters θ, draws fresh
-data from ``D(θ)`` and publishes it (``world.data``, one batch per model). Testbeds:
+Each round — one round is one day (``tick_days = 1``) — the world asks every serving model for
+its deployed parameters θ (``<model>.theta``), draws fresh data from ``D(θ)`` and publishes it
+(``world.data``, one batch per model, naming the version it responded to). Testbeds:
 
 - ``performative_gaussian``: K models; model i sees ``z ~ N(μ_i + Σ_j E_ij θ_j, σ²)``. One model
   with ``E = ε`` is Perdomo et al.'s Gaussian mean estimation; two models with off-diagonal
@@ -19,22 +20,27 @@ change between consecutive deployments shows convergence, as in Perdomo et al.'s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
-from sim.analysis.performative import coin_stable_point, gaussian_stable_point, spectral_radius
-from sim.components.base.legacy import World
+from sim.analysis.performative import coin_stable_point, gaussian_stable_point
+from sim.components.base import World
+from sim.components.performative.dynamics import (
+    applicants,
+    coin_flips,
+    gaussian_samples,
+    strategic_shift,
+    true_weights,
+)
+from sim.components.performative.payloads import DataBatch, Round, Theta
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Process
-from sim.engine.environment import Environment
-from sim.engine.signals import SignalBus
+from sim.engine.signals import PerSystem, SignalBus
 
 __all__ = [
     "CoinParams",
-    "DataBatch",
     "GaussianParams",
     "PerformativeCoin",
     "PerformativeGaussian",
@@ -42,49 +48,43 @@ __all__ = [
     "StrategicParams",
 ]
 
-
-@dataclass(frozen=True)
-class DataBatch:
-    """One round of data for one model: labels (and features, for classification)."""
-
-    round: float
-    labels: np.ndarray
-    features: np.ndarray | None = None
+Draw = tuple[np.ndarray, np.ndarray | None]  # one model's labels and features
 
 
 class PerformativeWorld(World):
-    """Reads deployed θ, publishes data drawn from D(θ), records distances to stability."""
+    """Asks for deployed θ, publishes data drawn from D(θ), records distances to stability."""
 
+    answer = "theta"
+    request_payload = Round
+    answer_payload = Theta
     expected_models: int | None = 1
 
     def declare(self, bus: SignalBus) -> None:
         if self.expected_models is not None:
             n = self.expected_models
             self.require_servers(n, n, f"one model per row of the coupling: {n}")
-        self.data_signal = bus.produce(f"{self.name}.data", self.name)
-        self.declare_answers(bus, "theta")
+        self.declare_world(bus, ("data", PerSystem(DataBatch)))
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
-        rec = env.recorder
+    def on_setup(self) -> None:
+        rec = self.env.recorder
         rec.declare("theta", "final", "deployed model parameters")
         rec.declare("theta_change", "final", "‖θ_t − θ_{t−1}‖ between consecutive deployments")
         rec.declare("distance_to_stable", "final", "‖θ_t − θ_PS‖, θ_PS the stable point")
         self._previous: dict[str, np.ndarray] = {}
 
-    def start(self) -> None:
-        self.env.process(self._rounds())
+    def make_request(self) -> Round:
+        return Round(self.env.now)
 
-    def _rounds(self) -> Process:
-        env = self.env
-        signals = self.answer_signals("theta")
-        yield env.timeout(0)
-        while True:
-            thetas = [np.atleast_1d(np.asarray(s.read(by=self.name), float)) for s in signals]
-            self._evaluate(thetas)
-            batches = self.draw(thetas)
-            self.data_signal.publish(dict(zip(self.servers, batches, strict=True)), by=self.name)
-            yield env.timeout(env.tick_days)
+    def resolve(self, request: Round, answers: Sequence[Theta]) -> None:
+        thetas = [np.atleast_1d(np.asarray(answer.values, float)) for answer in answers]
+        self._evaluate(thetas)
+        batches = {
+            server: DataBatch(request.day, labels, features, answer.version)
+            for server, answer, (labels, features) in zip(
+                self.servers, answers, self.draw(thetas), strict=True
+            )
+        }
+        self.publish("data", batches)
 
     def _evaluate(self, thetas: list[np.ndarray]) -> None:
         rec, now = self.env.recorder, self.env.now
@@ -108,8 +108,8 @@ class PerformativeWorld(World):
         """The performatively stable point of each model, if known."""
         return None
 
-    def draw(self, thetas: list[np.ndarray]) -> list[DataBatch]:
-        """One round of data per model."""
+    def draw(self, thetas: list[np.ndarray]) -> list[Draw]:
+        """One round of data per model, in server order."""
         raise NotImplementedError
 
 
@@ -149,17 +149,13 @@ class PerformativeGaussian(PerformativeWorld):
         stable = gaussian_stable_point(np.array(self.params.means), E)
         return [np.array([v]) for v in stable]
 
-    def draw(self, thetas: list[np.ndarray]) -> list[DataBatch]:
-        p, now = self.params, self.env.now
+    def draw(self, thetas: list[np.ndarray]) -> list[Draw]:
+        p = self.params
         theta = np.array([t[0] for t in thetas])
-        centre = np.array(p.means) + np.array(p.coupling) @ theta
-        noise = self.rng.standard_normal((len(theta), p.samples_per_round))
-        return [DataBatch(now, centre[i] + p.sigma * noise[i]) for i in range(len(theta))]
-
-    @property
-    def spectral_radius(self) -> float:
-        """ρ(E): RRM converges iff it is below 1."""
-        return spectral_radius(np.array(self.params.coupling))
+        z = gaussian_samples(
+            self.rng, np.array(p.means), np.array(p.coupling), theta, p.sigma, p.samples_per_round
+        )
+        return [(row, None) for row in z]
 
 
 @dataclass(frozen=True)
@@ -184,11 +180,10 @@ class PerformativeCoin(PerformativeWorld):
         point = coin_stable_point(p.bias, p.epsilon)
         return [np.array([point])] if 0.0 <= 0.5 + p.bias + p.epsilon * point <= 1.0 else None
 
-    def draw(self, thetas: list[np.ndarray]) -> list[DataBatch]:
+    def draw(self, thetas: list[np.ndarray]) -> list[Draw]:
         p = self.params
-        prob = float(np.clip(0.5 + p.bias + p.epsilon * thetas[0][0], 0.0, 1.0))
-        flips = (self.rng.random(p.samples_per_round) < prob).astype(float)
-        return [DataBatch(self.env.now, flips)]
+        flips = coin_flips(self.rng, p.bias, p.epsilon, thetas[0][0], p.samples_per_round)
+        return [(flips, None)]
 
 
 @dataclass(frozen=True)
@@ -217,30 +212,20 @@ class StrategicCredit(PerformativeWorld):
             raise ConfigError(f"indices must lie in [0, {p.features})", path="world.strategic")
         super().declare(bus)
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
+    def on_setup(self) -> None:
+        super().on_setup()
         p = self.params
-        self.w_true = p.weight_scale * self.rng.standard_normal(p.features) / np.sqrt(p.features)
+        self.w_true = true_weights(self.rng, p.features, p.weight_scale)
 
     def parameter_names(self, size: int) -> list[str]:
         strategic = set(self.params.strategic)
         names = [f"{'s' if j in strategic else 'x'}{j}" for j in range(size - 1)]
         return [*names, "intercept"]
 
-    def _applicants(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        X = rng.standard_normal((n, self.params.features))
-        y = (rng.random(n) < expit(X @ self.w_true + self.params.base_default_logit)).astype(float)
-        return X, y
-
-    def _shift(self, X: np.ndarray, theta: np.ndarray) -> np.ndarray:
-        moved = X.copy()
-        s = list(self.params.strategic)
-        moved[:, s] -= self.params.epsilon * theta[s]
-        return moved
-
-    def draw(self, thetas: list[np.ndarray]) -> list[DataBatch]:
-        X, y = self._applicants(self.params.applicants_per_round, self.rng)
+    def draw(self, thetas: list[np.ndarray]) -> list[Draw]:
+        p = self.params
+        X, y = applicants(self.rng, p.applicants_per_round, self.w_true, p.base_default_logit)
         theta = thetas[0]
-        if theta.size != self.params.features + 1:
-            theta = np.zeros(self.params.features + 1)
-        return [DataBatch(self.env.now, y, self._shift(X, theta))]
+        if theta.size != p.features + 1:  # before the first fit: nothing to game
+            theta = np.zeros(p.features + 1)
+        return [(y, strategic_shift(X, theta, p.strategic, p.epsilon))]

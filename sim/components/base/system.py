@@ -123,10 +123,14 @@ class MLSystem(Component):
                 self.name, f"{self.params.serves}.requests", expects=self.request_payload
             )
         for name in self.params.inputs:
-            bus.declare_read(self.name, name)
+            bus.declare_read(self.name, name, expects=self.input_payload(name))
         self.deploys_signal = bus.produce(f"{self.name}.deploys", self.name, Deploy)
 
     # -- hooks ---------------------------------------------------------------------------
+    def input_payload(self, signal: str) -> Contract | None:
+        """The contract this system expects of the input ``signal`` (``None``: unchecked)."""
+        return None
+
     def act(self, request: Any) -> Any:
         """The answer to one request, with the deployed model (``None``: publish nothing)."""
         raise NotImplementedError(f"{type(self).__name__} answers requests but has no act()")

@@ -14,8 +14,6 @@ from sim.components.demand import DemandWorld
 from sim.components.districts import Districts
 from sim.components.forecaster import DemandForecaster
 from sim.components.inventory import InventorySystem
-from sim.components.lender import Lender
-from sim.components.lending import LendingWorld
 from sim.components.performative import PerformativeCoin, PerformativeGaussian, StrategicCredit
 from sim.components.pricing import PriceMarket, PriceRegressor
 from sim.components.rrm import RepeatedRiskMinimizer
@@ -36,7 +34,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "tabular": Tabular,
         "community": Community,
         "demand": DemandWorld,
-        "lending": LendingWorld,
         "districts": Districts,
         "attention_sites": AttentionSites,
     },
@@ -49,7 +46,6 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "momentum_trader": MomentumTrader,
         "classifier": Classifier,
         "urn_policing": UrnPolicing,
-        "lender": Lender,
         "attention_allocator": AttentionAllocator,
     },
 }

@@ -10,10 +10,7 @@ from sim.components.attention_sites import AttentionSites
 from sim.components.classifier import Classifier
 from sim.components.community import Community
 from sim.components.community_recommender import CommunityRecommender
-from sim.components.demand import DemandWorld
 from sim.components.districts import Districts
-from sim.components.forecaster import DemandForecaster
-from sim.components.inventory import InventorySystem
 from sim.components.performative import PerformativeCoin, PerformativeGaussian, StrategicCredit
 from sim.components.pricing import PriceMarket, PriceRegressor
 from sim.components.rrm import RepeatedRiskMinimizer
@@ -33,14 +30,11 @@ LEGACY: dict[str, dict[str, type[Component]]] = {
         "trading_venue": TradingVenue,
         "tabular": Tabular,
         "community": Community,
-        "demand": DemandWorld,
         "districts": Districts,
         "attention_sites": AttentionSites,
     },
     "systems": {
         "community_recommender": CommunityRecommender,
-        "demand_forecaster": DemandForecaster,
-        "inventory": InventorySystem,
         "rrm": RepeatedRiskMinimizer,
         "price_regressor": PriceRegressor,
         "momentum_trader": MomentumTrader,

@@ -1,5 +1,6 @@
 """Conformance checks every registered component must pass (as scikit-learn's estimator checks).
 
+:func:`check_component` checks one class in a configuration that uses it;
 :func:`check_components` builds an ecosystem from a resolved configuration and checks, for every
 component in it (or only those of the given classes):
 
@@ -32,7 +33,7 @@ from sim.engine.component import Component
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import build_components
 
-__all__ = ["ConformanceError", "check_components"]
+__all__ = ["ConformanceError", "check_component", "check_components"]
 
 
 class ConformanceError(DebtsimError):
@@ -130,3 +131,14 @@ def check_components(
     except AssertionError as error:
         raise ConformanceError(f"two runs with seed {seed} differ: {error}") from None
     return checked
+
+
+def check_component(
+    cls: type[Component], config: Mapping[str, Any], *, seed: int = 0, horizon_days: float = 6.0
+) -> None:
+    """Run the conformance checks on the components of class ``cls`` in ``config``.
+
+    ``config`` is a resolved configuration (one variant of a scenario) that uses ``cls``; raises
+    :class:`ConformanceError` naming the rule a component breaks.
+    """
+    check_components(config, [cls], seed=seed, horizon_days=horizon_days)

@@ -1,8 +1,8 @@
 """Closed forms of the lending model (sim.analysis.lending) against the world's own dynamics.
 
-The world's kernel (``sim.components.lending.lend_applicants``) takes applicants one at a time.
-For one applicant the expected change of both score distributions, of their means and of the
-lender's profit are exact closed forms; 40,000 independent one-step draws from the same state
+The world's kernel (``sim.components.lending.dynamics.lend_applicants``) takes applicants one at
+a time. For one applicant the expected change of both score distributions, of their means and
+of the lender's profit are exact closed forms; 40,000 independent one-step draws from the same state
 must match them within 5 standard errors, per score (states: the published day-0 population
 under the max-utility threshold; under the day-0 equal-opportunity pair, which randomises group
 2's score 2; and a state whose cells hold less mass than ``step``, with both edges in play).
@@ -23,7 +23,7 @@ from sim.analysis.lending import (
     mean_score,
     population_tpr,
 )
-from sim.components.lending import lend_applicants
+from sim.components.lending.dynamics import lend_applicants
 
 PI = np.array([0.1, 0.2, 0.45, 0.6, 0.65, 0.7, 0.7])
 MU = np.array([[0.0, 0.1, 0.1, 0.2, 0.3, 0.3, 0.0], [0.1, 0.1, 0.2, 0.3, 0.3, 0.0, 0.0]])

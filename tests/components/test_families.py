@@ -24,7 +24,6 @@ COMPONENTS = ROOT / "sim" / "components"
 TEMPLATE = ROOT / "docs" / "template"
 TRANSITIONAL = {  # flat modules allowed while families move
     "legacy_registry",
-    "lending_payloads",
 }
 
 

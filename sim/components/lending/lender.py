@@ -17,6 +17,11 @@ Each morning the lender answers the world's request with an acceptance probabili
 
 The loan log only shows the outcomes of granted loans: a lender that learns from it never
 sees what the applicants it rejects would have done.
+
+The shared training pipeline (``training``, default ``every_days = 1``: one re-fit each
+morning, before the day's applicants, on every loan logged so far) runs the learning policies:
+the deployed model is the thresholds; burn-in is version 1 and each fit after it a new version.
+The fixed and oracle policies are rules: their configuration is version 1 and never retrains.
 """
 
 from __future__ import annotations
@@ -26,13 +31,12 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.base.legacy import ServingSystem
-from sim.components.lending_payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
+from sim.components.base import MLSystem, TrainingParams
+from sim.components.lending.dynamics import GROUPS
+from sim.components.lending.payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
 from sim.core.errors import ConfigError
-from sim.core.params import param
-from sim.engine.component import Process
-from sim.engine.environment import Environment
-from sim.engine.signals import SignalBus
+from sim.core.params import param, table
+from sim.engine.signals import Contract
 from sim.learn.lending import (
     acceptance,
     equal_opportunity_thresholds,
@@ -41,8 +45,6 @@ from sim.learn.lending import (
 )
 
 __all__ = ["Lender", "LenderParams"]
-
-_GROUPS = ("group_1", "group_2")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class LenderParams:
     )
     oracle: bool = param(False, doc="equal_opportunity: equalise TPR on the true population")
     burnin_steps: int = param(200, ge=0, doc="learning policies: lend to every applicant first")
+    training: TrainingParams = table(TrainingParams(every_days=1.0), doc="training pipeline")
 
     def __post_init__(self) -> None:
         loans, truth = f"{self.serves}.loans", f"{self.serves}.truth"
@@ -76,9 +79,9 @@ class LenderParams:
                 f"group_thresholds applies to policy 'fixed', not {self.policy!r}",
                 path="group_thresholds",
             )
-        if self.group_thresholds and len(self.group_thresholds) != len(_GROUPS):
+        if self.group_thresholds and len(self.group_thresholds) != len(GROUPS):
             raise ConfigError(
-                f"expected {len(_GROUPS)} thresholds, got {list(self.group_thresholds)!r}",
+                f"expected {len(GROUPS)} thresholds, got {list(self.group_thresholds)!r}",
                 path="group_thresholds",
             )
         if self.reads_truth and truth not in self.inputs:
@@ -97,85 +100,102 @@ class LenderParams:
         """Whether the policy is an oracle of the published model."""
         return self.policy == "max_utility" or (self.policy == "equal_opportunity" and self.oracle)
 
+    @property
+    def learns(self) -> bool:
+        """Whether the policy fits thresholds to its loan log (retuned, equal_opportunity)."""
+        return self.policy == "retuned" or (self.policy == "equal_opportunity" and not self.oracle)
 
-class Lender(ServingSystem):
-    """Threshold policy + loan log; publishes an acceptance table every morning."""
+
+class Lender(MLSystem):
+    """Threshold policy + loan log; publishes an acceptance table every morning.
+
+    The deployed model ``model_`` is the per-group thresholds; the oracle policies decide from
+    the world's truth at serve time and deploy their rule (NaN thresholds) as version 1.
+    """
 
     kind = "lender"
     Params = LenderParams
+    output = "policy"
+    output_payload = LendingPolicy
+    request_payload = LoanRequest
 
-    def declare(self, bus: SignalBus) -> None:
-        self.policy_signal = self.declare_system(bus, "policy")
+    def input_payload(self, signal: str) -> Contract | None:
+        world = self.params.serves
+        return {f"{world}.loans": LoanLog, f"{world}.truth": LendingTruth}.get(signal)
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
-        self.repaid_: np.ndarray | None = None  # (groups, scores), sized by the first request
-        self.defaulted_: np.ndarray | None = None
-        self.seen_ = 0  # applicants so far
-        self.thresholds_ = np.zeros(len(_GROUPS))
-        env.recorder.declare("threshold", "final", "the lender's threshold on the score")
+    def learning_inputs(self) -> tuple[str, ...]:
+        return (f"{self.params.serves}.loans",)
 
-    def start(self) -> None:
-        self.env.process(self._serve())
-        self.env.process(self._learn())
+    def on_setup(self) -> None:
+        self.seen_ = 0  # applicants logged so far
+        self.terms_: LoanRequest | None = None  # the loan terms and table shape, from requests
+        self.thresholds_ = np.zeros(len(GROUPS))  # the thresholds that served last
+        self.env.recorder.declare("threshold", "final", "the lender's threshold on the score")
 
-    def _serve(self) -> Process:
-        requests = self._bus.get(f"{self.params.serves}.requests")
-        while True:
-            yield requests.changed()
-            request: LoanRequest = requests.read(by=self.name)
-            accept = self._decide(request)
-            self.env.recorder.record_entities(
-                self.env.now, self.name, "threshold", _GROUPS, self.thresholds_
-            )
-            self.policy_signal.publish(LendingPolicy(accept, self.thresholds_.copy()), by=self.name)
+    def initial_model(self) -> np.ndarray | None:
+        p = self.params
+        if p.policy == "fixed":
+            return np.array(p.group_thresholds or [p.threshold] * len(GROUPS), dtype=float)
+        if not p.learns:
+            return np.full(len(GROUPS), np.nan)  # the oracle rule: decided from truth
+        if p.burnin_steps > 0:
+            return np.zeros(len(GROUPS))  # burn-in: lend to everyone
+        return None  # no burn-in and no evidence yet: the first request rejects everyone
+
+    def act(self, request: LoanRequest) -> LendingPolicy:
+        self.terms_ = request
+        accept = self._decide(request)
+        self.env.recorder.record_entities(
+            self.env.now, self.name, "threshold", GROUPS, self.thresholds_
+        )
+        return LendingPolicy(accept, self.thresholds_.copy())
 
     def _decide(self, request: LoanRequest) -> np.ndarray:
-        p, k, rate = self.params, request.n_scores, request.interest_rate
-        n = request.n_groups
-        repaid, defaulted = self._log_counts(request)
-        if p.policy == "fixed":
-            self.thresholds_ = np.array(p.group_thresholds or [p.threshold] * n, dtype=float)
-        elif p.policy == "max_utility":
-            truth: LendingTruth = self._truth()
+        p, k, rate, n = self.params, request.n_scores, request.interest_rate, request.n_groups
+        if p.policy == "max_utility":
+            truth = self._truth()
             accepted = truth.repay_prob > 1.0 / (1.0 + rate)  # pointwise, as published
             lowest = float(np.argmax(accepted)) if accepted.any() else float(k)
             self.thresholds_ = np.full(n, lowest)
             return np.tile(accepted.astype(float), (n, 1))
-        elif p.policy == "equal_opportunity" and p.oracle:
+        if p.policy == "equal_opportunity" and p.oracle:
             truth = self._truth()
             repaid, defaulted = expected_counts(
                 truth.distributions, truth.repay_prob, truth.group_shares
             )
             self.thresholds_ = equal_opportunity_thresholds(repaid, defaulted, rate)
-        elif self.seen_ < p.burnin_steps:
-            self.thresholds_ = np.zeros(n)  # burn-in: lend to everyone
-        elif p.policy == "retuned":
-            t = max_utility_threshold(repaid.sum(axis=0), defaulted.sum(axis=0), rate)
-            self.thresholds_ = np.full(n, t)
+        elif self.model_ is None:
+            self.thresholds_ = self._fit_thresholds([], request)
         else:
-            self.thresholds_ = equal_opportunity_thresholds(repaid, defaulted, rate)
+            self.thresholds_ = np.asarray(self.model_, dtype=float)
         return acceptance(self.thresholds_, k)
 
-    def _log_counts(self, request: LoanRequest) -> tuple[np.ndarray, np.ndarray]:
-        """The (repaid, defaulted) counts of the loan log, sized by the first request."""
-        if self.repaid_ is None or self.defaulted_ is None:
-            self.repaid_ = np.zeros((request.n_groups, request.n_scores))
-            self.defaulted_ = np.zeros((request.n_groups, request.n_scores))
-        return self.repaid_, self.defaulted_
-
     def _truth(self) -> LendingTruth:
-        return self._bus.get(f"{self.params.serves}.truth").read(by=self.name)
+        truth: LendingTruth = self.bus.get(f"{self.params.serves}.truth").read(by=self.name)
+        return truth
 
-    def _learn(self) -> Process:
-        log_signal = self._bus.get(f"{self.params.serves}.loans")
-        while True:
-            yield log_signal.changed()
-            log: LoanLog = log_signal.read(by=self.name)
-            self.seen_ += len(log.groups)
-            if self.repaid_ is None or self.defaulted_ is None:
-                continue
+    def on_logged(self, outcome: LoanLog) -> None:
+        self.seen_ += len(outcome.groups)
+
+    def fit(self, window: list[LoanLog]) -> np.ndarray | None:
+        """Thresholds fitted to the window's loan log; none during the burn-in."""
+        if not self.params.learns or self.terms_ is None or self.seen_ < self.params.burnin_steps:
+            return None
+        return self._fit_thresholds(window, self.terms_)
+
+    def _fit_thresholds(self, window: list[LoanLog], terms: LoanRequest) -> np.ndarray:
+        repaid = np.zeros((terms.n_groups, terms.n_scores))
+        defaulted = np.zeros((terms.n_groups, terms.n_scores))
+        for log in window:
             won = log.accepted & log.repaid
             lost = log.accepted & ~log.repaid
-            np.add.at(self.repaid_, (log.groups[won], log.scores[won]), 1.0)
-            np.add.at(self.defaulted_, (log.groups[lost], log.scores[lost]), 1.0)
+            np.add.at(repaid, (log.groups[won], log.scores[won]), 1.0)
+            np.add.at(defaulted, (log.groups[lost], log.scores[lost]), 1.0)
+        rate = terms.interest_rate
+        if self.params.policy == "retuned":
+            t = max_utility_threshold(repaid.sum(axis=0), defaulted.sum(axis=0), rate)
+            return np.full(terms.n_groups, t)
+        return equal_opportunity_thresholds(repaid, defaulted, rate)
+
+    def retrain_detail(self, window: list[LoanLog]) -> dict[str, int]:
+        return {"rows": int(sum(len(log.groups) for log in window))}

@@ -9,34 +9,34 @@ defaults, which moves it down one (never past the ends, never more mass than C h
 rejection changes nothing. A repaid loan earns ``interest_rate × loan_size``, a default loses
 ``loan_size``.
 
-Time: a day is ``applicants_per_day`` steps. The lender answers each morning with a policy (an
-acceptance probability per group and score); the world then takes the day's applicants one at
-a time, in the published order (draw, decide, repay or default, move the mass, next applicant
-from the updated distribution), and returns the day's loan log, where only granted loans show
-an outcome. With ``applicants_per_day = 1`` the lender re-decides before every applicant, as
-in the paper. The world records what only truth can say: the population TPR of the day's
-policy per group, the groups' mean score and mean repayment probability, and the realised
-share of would-be repayers who got a loan.
+Time: a day is ``applicants_per_day`` steps (one tick of the shared world loop). Each morning
+the world publishes its truth (for oracle policies) and the day's request; the lender answers
+with a policy (an acceptance probability per group and score); the world then takes the day's
+applicants one at a time (:func:`~sim.components.lending.dynamics.lend_applicants`: draw,
+decide, repay or default, move the mass, next applicant from the updated distribution), and
+publishes the day's loan log, where only granted loans show an outcome. With
+``applicants_per_day = 1`` the lender re-decides before every applicant, as in the paper. The
+world records what only truth can say: the population TPR of the day's policy per group, the
+groups' mean score and mean repayment probability, and the realised share of would-be repayers
+who got a loan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.analysis.lending import population_tpr
-from sim.components.base.legacy import World
-from sim.components.lending_payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
+from sim.components.base import World
+from sim.components.lending.dynamics import GROUPS, Applicants, lend_applicants
+from sim.components.lending.payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
 from sim.core.errors import ConfigError
 from sim.core.params import param
-from sim.engine.component import Process
-from sim.engine.environment import Environment
 from sim.engine.signals import SignalBus
 
-__all__ = ["GROUPS", "Applicants", "LendingParams", "LendingWorld", "lend_applicants"]
-
-GROUPS = ("group_1", "group_2")
+__all__ = ["LendingParams", "LendingWorld"]
 
 
 @dataclass(frozen=True)
@@ -72,79 +72,20 @@ class LendingParams:
                 raise ConfigError(f"shares must sum to 1, got {sum(dist):.6g}", path=key)
 
 
-@dataclass(frozen=True)
-class Applicants:
-    """One batch of applicants in arrival order, with what truth knows about each."""
-
-    groups: np.ndarray  # (n,) int
-    scores: np.ndarray  # (n,) int
-    accepted: np.ndarray  # (n,) bool
-    would_repay: np.ndarray  # (n,) bool, drawn for everyone (rejected ones included)
-
-
-def lend_applicants(
-    distributions: np.ndarray,
-    accept: np.ndarray,
-    repay_prob: np.ndarray,
-    group_1_prob: float,
-    step: float,
-    uniforms: np.ndarray,
-) -> Applicants:
-    """Take ``len(uniforms)`` applicants one at a time; ``distributions`` is updated in place.
-
-    Row i of ``uniforms`` (n, 4) decides applicant i: its group, its score (inverse CDF of
-    the group's current distribution), the lender's coin (accept iff u < accept[g, C]) and
-    whether it would repay (u < π(C)). Scalar Python on purpose: each applicant's score is
-    drawn from the distribution its predecessors left, so the loop cannot be vectorised.
-    """
-    dist = distributions.tolist()
-    acc = np.asarray(accept, dtype=float).tolist()
-    pi = np.asarray(repay_prob, dtype=float).tolist()
-    last = len(pi) - 1
-    n = len(uniforms)
-    groups, scores = [0] * n, [0] * n
-    accepted, repays = [False] * n, [False] * n
-    for i, (u_group, u_score, u_accept, u_repay) in enumerate(uniforms.tolist()):
-        g = 0 if u_group < group_1_prob else 1
-        d = dist[g]
-        c, cum = 0, d[0]
-        while u_score >= cum and c < last:
-            c += 1
-            cum += d[c]
-        if d[c] <= 0.0:  # rounding left the draw past the last cell with mass
-            c = max(j for j in range(last + 1) if d[j] > 0.0)
-        ok = u_repay < pi[c]
-        groups[i], scores[i], repays[i] = g, c, ok
-        if u_accept < acc[g][c]:
-            accepted[i] = True
-            target = min(c + 1, last) if ok else max(c - 1, 0)
-            moved = step if d[c] > step else d[c]
-            d[c] -= moved
-            d[target] += moved
-    distributions[:] = dist
-    return Applicants(
-        np.array(groups, dtype=np.int64),
-        np.array(scores, dtype=np.int64),
-        np.array(accepted, dtype=bool),
-        np.array(repays, dtype=bool),
-    )
-
-
 class LendingWorld(World):
     """Two groups of applicants whose scores move with the loans they get."""
 
     kind = "lending"
     Params = LendingParams
+    answer = "policy"
+    request_payload = LoanRequest
+    answer_payload = LendingPolicy
 
     def declare(self, bus: SignalBus) -> None:
         self.require_servers(0, 1, "one lender moves the population")
-        self.requests_signal = bus.produce(f"{self.name}.requests", self.name)
-        self.loans_signal = bus.produce(f"{self.name}.loans", self.name)
-        self.truth_signal = bus.produce(f"{self.name}.truth", self.name)
-        self.declare_answers(bus, "policy")
+        self.declare_world(bus, ("loans", LoanLog), ("truth", LendingTruth))
 
-    def setup(self, env: Environment) -> None:
-        super().setup(env)
+    def on_setup(self) -> None:
         p = self.params
         self.distributions = np.array([p.group_1_distribution, p.group_2_distribution], float)
         self.distributions /= self.distributions.sum(axis=1, keepdims=True)
@@ -155,7 +96,7 @@ class LendingWorld(World):
         self.profit = 0.0
         self.repayers = np.zeros(2, dtype=np.int64)  # would-be repayers who applied
         self.funded_repayers = np.zeros(2, dtype=np.int64)  # … and got a loan
-        rec = env.recorder
+        rec = self.env.recorder
         rec.declare("loans", "final", "cumulative loans granted to the group")
         rec.declare("profit", "final", "lender's cumulative profit (interest minus defaults)")
         rec.declare("approval_rate", "mean", "share of the day's applicants of the group funded")
@@ -164,40 +105,27 @@ class LendingWorld(World):
         rec.declare("repay_prob", "final", "mean repayment probability π over the group")
         rec.declare("mean_score", "final", "mean credit score of the group")
 
-    def start(self) -> None:
-        self.env.process(self._days())
-
-    def _days(self) -> Process:
-        env, p = self.env, self.params
-        policy_signals = [self._bus.get(f"{s}.policy") for s in self.servers]
+    def make_request(self) -> LoanRequest:
+        """Publish the morning's truth (oracle policies read it), then ask for a policy."""
+        truth = LendingTruth(self.repay_prob.copy(), self.distributions.copy(), self.shares.copy())
+        self.publish("truth", truth)
+        p = self.params
         k = len(self.repay_prob)
-        yield env.timeout(0)  # let every process of this instant start listening first
-        while True:
-            self.truth_signal.publish(
-                LendingTruth(self.repay_prob.copy(), self.distributions.copy(), self.shares.copy()),
-                by=self.name,
-            )
-            answers = env.all_of([s.changed() for s in policy_signals])
-            self.requests_signal.publish(
-                LoanRequest(env.now, p.applicants_per_day, 2, k, p.interest_rate, p.loan_size),
-                by=self.name,
-            )
-            accept = np.zeros((2, k))
-            if policy_signals:
-                yield answers
-                policy: LendingPolicy = policy_signals[0].read(by=self.name)
-                accept = np.clip(np.asarray(policy.accept, dtype=float), 0.0, 1.0)
-            tpr = population_tpr(self.distributions, accept, self.repay_prob)
-            uniforms = self.rng.random((p.applicants_per_day, 4))
-            batch = lend_applicants(
-                self.distributions, accept, self.repay_prob, p.group_1_prob, p.step, uniforms
-            )
-            repaid = batch.accepted & batch.would_repay
-            self.loans_signal.publish(
-                LoanLog(batch.groups, batch.scores, batch.accepted, repaid), by=self.name
-            )
-            self._record(batch, tpr)
-            yield env.timeout(env.tick_days)
+        return LoanRequest(self.env.now, p.applicants_per_day, 2, k, p.interest_rate, p.loan_size)
+
+    def resolve(self, request: LoanRequest, answers: Sequence[LendingPolicy]) -> None:
+        p = self.params
+        accept = np.zeros((request.n_groups, request.n_scores))
+        if answers:
+            accept = np.clip(np.asarray(answers[0].accept, dtype=float), 0.0, 1.0)
+        tpr = population_tpr(self.distributions, accept, self.repay_prob)
+        uniforms = self.rng.random((p.applicants_per_day, 4))
+        batch = lend_applicants(
+            self.distributions, accept, self.repay_prob, p.group_1_prob, p.step, uniforms
+        )
+        repaid = batch.accepted & batch.would_repay
+        self.publish("loans", LoanLog(batch.groups, batch.scores, batch.accepted, repaid))
+        self._record(batch, tpr)
 
     def _record(self, batch: Applicants, tpr: np.ndarray) -> None:
         rec, now, p = self.env.recorder, self.env.now, self.params

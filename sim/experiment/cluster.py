@@ -3,7 +3,9 @@
 The LocalCluster debtsim starts listens on loopback with TLS and temporary credentials
 (``Security.temporary()``: a fresh self-signed certificate and key held in this process, with
 ``require_encryption``), so another local user cannot connect to its scheduler and run code in
-its workers; it starts no HTTP server (dashboard) unless asked.
+its workers. Unless a dashboard is asked for, it serves no HTTP routes: Dask's scheduler and
+workers always bind an HTTP port (on loopback here), but with every route removed (no dashboard,
+no info pages, no proxy to the workers, no metrics) it answers nothing but 404.
 """
 
 from __future__ import annotations
@@ -47,16 +49,21 @@ def local_cluster(jobs: int, dashboard: bool = False) -> Iterator[Any]:
             "pip install 'debtsim[dask]'",
             path="--executor",
         ) from None
-    cluster = distributed.LocalCluster(
-        n_workers=jobs,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        protocol="tls://",
-        security=security,
-        dashboard_address=":0" if dashboard else None,
-        silence_logs=logging.ERROR,
-    )
+    import dask
+
+    quiet = {} if dashboard else {"distributed.scheduler.http.routes": []}
+    quiet_workers = {} if dashboard else {"distributed.worker.http.routes": []}
+    with dask.config.set({**quiet, **quiet_workers}):
+        cluster = distributed.LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            protocol="tls://",
+            security=security,
+            dashboard_address="127.0.0.1:0" if dashboard else None,
+            silence_logs=logging.ERROR,
+        )
     cluster.security = security
     try:
         yield cluster

@@ -58,10 +58,6 @@ class FolderLock:
                 owner = self._owner()
                 if owner is None:
                     continue  # vanished or half-written: try again
-                if owner.get("pid") == os.getpid() and owner.get("host") == mine["host"]:
-                    raise FolderInUse(
-                        "this process already writes this folder", path=str(self.folder)
-                    ) from None
                 if owner.get("host") == mine["host"] and not _alive(int(owner.get("pid", -1))):
                     self.took_over = owner  # stale: its owner died without releasing it
                     self.path.unlink(missing_ok=True)

@@ -146,7 +146,9 @@ OUT_OF_RANGE: dict[tuple[str, ...], st.SearchStrategy[Any]] = {
     (*R, "model", "prior_beta"): st.one_of(st.floats(max_value=0), st.integers(max_value=0)),
     (*R, "policy", "slate"): st.one_of(st.integers(max_value=0), st.integers(min_value=21)),
     (*VP, "slate"): st.one_of(st.integers(max_value=0), st.integers(min_value=21)),
-    (*R, "training", "every_days"): st.one_of(st.floats(max_value=0), _NON_FINITE),
+    (*R, "training", "every_days"): st.one_of(  # 0 is valid: never retrain
+        st.floats(max_value=0, exclude_max=True), _NON_FINITE
+    ),
     (*R, "training", "window_days"): st.floats(max_value=0, exclude_max=True),
     (*R, "training", "label_delay_days"): st.integers(max_value=-1),
     ("variants", "holdout", "systems.ranker.training.holdout_share"): st.one_of(

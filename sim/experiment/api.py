@@ -120,7 +120,8 @@ def _scenario(scenario: str | Path | Scenario, options: Options) -> Scenario:
                 f"no variant {name!r}; variants: {', '.join(scenario.configs)}", path="--variant"
             )
     configs = {name: scenario.configs[name] for name in options.variants}
-    return replace(scenario, configs=configs)
+    blueprints = {n: scenario.blueprints[n] for n in options.variants if n in scenario.blueprints}
+    return replace(scenario, configs=configs, blueprints=blueprints)
 
 
 def run_with(

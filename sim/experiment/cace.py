@@ -88,19 +88,21 @@ def cace_plan(scenario: str | Path, perturbations: Sequence[str], options: Optio
         parse_override(text)
     reference = load_scenario(scenario, options.overrides, options.variants or None)
     name = options.variants[0] if options.variants else reference.meta.baseline
-    units = {REFERENCE: reference.configs[name]}
+    resolved = {REFERENCE: reference}
     for text in perturbations:
         try:
-            units[text] = load_scenario(scenario, [*options.overrides, text], [name]).configs[name]
+            resolved[text] = load_scenario(scenario, [*options.overrides, text], [name])
         except ConfigError as error:
             raise ConfigError(f"--perturb {text}: {error}") from None
+    units = {label: sc.configs[name] for label, sc in resolved.items()}
+    built = {label: sc.blueprints.get(name, sc.configs[name]) for label, sc in resolved.items()}
     replicates = options.reps or reference.meta.replicates
     root = reference.meta.seed if options.seed is None else options.seed
     horizon = float(options.horizon_days or reference.meta.horizon_days)
     tick = reference.meta.tick_days
     tasks = tuple(
         Task(label, r, root, config, horizon, tick, point=p, index=p * replicates + r, unit=label)
-        for p, (label, config) in enumerate(units.items())
+        for p, (label, config) in enumerate(built.items())
         for r in range(replicates)
     )
     settings = {

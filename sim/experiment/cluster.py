@@ -51,9 +51,11 @@ def local_cluster(jobs: int, dashboard: bool = False) -> Iterator[Any]:
         ) from None
     import dask
 
-    quiet = {} if dashboard else {"distributed.scheduler.http.routes": []}
-    quiet_workers = {} if dashboard else {"distributed.worker.http.routes": []}
-    with dask.config.set({**quiet, **quiet_workers}):
+    no_routes: dict[str, list[str]] = {
+        "distributed.scheduler.http.routes": [],
+        "distributed.worker.http.routes": [],
+    }
+    with dask.config.set({} if dashboard else no_routes):
         cluster = distributed.LocalCluster(
             n_workers=jobs,
             threads_per_worker=1,

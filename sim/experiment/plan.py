@@ -97,13 +97,11 @@ def run_plan(
 ) -> Plan:
     """A run: every variant × replicates, variants in file order, replicates in order."""
     tick = scenario.meta.tick_days
+    built = {name: scenario.blueprints.get(name, c) for name, c in scenario.configs.items()}
+    pairs = [(name, r) for name in built for r in range(replicates)]
     tasks = tuple(
-        Task(name, r, root_seed, config, horizon_days, tick, index=k, unit=name)
-        for k, (name, config, r) in enumerate(
-            (name, config, r)
-            for name, config in scenario.configs.items()
-            for r in range(replicates)
-        )
+        Task(name, r, root_seed, built[name], horizon_days, tick, index=k, unit=name)
+        for k, (name, r) in enumerate(pairs)
     )
     settings = {
         "replicates": replicates,

@@ -14,19 +14,22 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from sim.core.rng import replicate_seed
-from sim.scenario.build import build_ecosystem
+from sim.scenario.build import Blueprint, build_ecosystem
 
 __all__ = ["Task", "TaskResult", "run_task"]
 
 
 @dataclass(frozen=True)
 class Task:
-    """One (variant, replicate) of a scenario with its resolved configuration."""
+    """One (variant, replicate) of a scenario with its validated parameters (a blueprint).
+
+    A resolved configuration tree is accepted too (it is validated again when the task runs).
+    """
 
     variant: str
     replicate: int
     root_seed: int
-    config: dict[str, Any]
+    config: Blueprint | dict[str, Any]
     horizon_days: float
     tick_days: float
     seed_key: tuple[int, ...] = ()  # extra identity in the spawn key (independent sweep seeds)

@@ -177,7 +177,7 @@ def plan_sweep(
                         variant,
                         r,
                         root_seed,
-                        config,
+                        sc.blueprints.get(variant, config),
                         horizon,
                         sc.meta.tick_days,
                         seed_key=key,

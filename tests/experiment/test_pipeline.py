@@ -268,3 +268,31 @@ def test_a_client_without_the_clusters_credentials_cannot_connect():
                 distributed.Client(address, security=security, timeout=5)
         with distributed.Client(address, security=cluster.security, timeout=30) as client:
             assert client.submit(sum, [1, 2], pure=False).result() == 3
+
+
+# -- resolve once ----------------------------------------------------------------------------
+
+
+def test_a_run_resolves_the_scenario_once_and_tasks_parse_nothing(monkeypatch):
+    import sim.scenario.build as build
+    import sim.scenario.resolve as resolve
+
+    counts = {"read": 0, "make": 0}
+    real_read, real_make = resolve.read_scenario_file, build._make
+
+    def read(*args, **kwargs):
+        counts["read"] += 1
+        return real_read(*args, **kwargs)
+
+    def make(*args, **kwargs):
+        counts["make"] += 1
+        return real_make(*args, **kwargs)
+
+    monkeypatch.setattr(resolve, "read_scenario_file", read)
+    monkeypatch.setattr(build, "_make", make)
+    small = ["world.users=300", "world.items=20"]
+    load_scenario(SCENARIO, small)
+    per_resolve = dict(counts)
+    assert per_resolve["read"] == 1 and per_resolve["make"] > 0
+    sim.run(SCENARIO, overrides=small, reps=2, horizon_days=3, executor="serial")
+    assert counts == {k: 2 * v for k, v in per_resolve.items()}  # the same again, no more

@@ -90,13 +90,13 @@ class TaskStore:
             if (self.folder / "manifest.json").is_file():
                 return "finished"
             return "resumed" if self._any_part() else "new"
-        if self._any_part() or (self.folder / "sweep.json").is_file():
+        earlier = ("sweep.json", "manifest.json")
+        if self._any_part() or any((self.folder / name).is_file() for name in earlier):
             raise PlanMismatch(
                 f"{self.folder} holds results without a plan (an earlier debtsim); "
                 "choose another --out",
                 path="--out",
             )
-        (self.folder / "manifest.json").unlink(missing_ok=True)
         atomic_write_text(plan_file, json.dumps(wanted, indent=2) + "\n")
         return "new"
 

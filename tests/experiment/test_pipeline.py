@@ -296,3 +296,11 @@ def test_a_run_resolves_the_scenario_once_and_tasks_parse_nothing(monkeypatch):
     assert per_resolve["read"] == 1 and per_resolve["make"] > 0
     sim.run(SCENARIO, overrides=small, reps=2, horizon_days=3, executor="serial")
     assert counts == {k: 2 * v for k, v in per_resolve.items()}  # the same again, no more
+
+
+def test_a_folder_with_results_but_no_plan_is_not_overwritten(tmp_path, capsys):
+    out = tmp_path / "old"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}")
+    err = one_error(capsys, run_args(out))
+    assert "without a plan" in err and (out / "manifest.json").read_text() == "{}"

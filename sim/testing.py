@@ -1,5 +1,6 @@
 """Conformance checks every registered component must pass (as scikit-learn's estimator checks).
 
+:func:`check_component` checks one class in a configuration that uses it;
 :func:`check_components` builds an ecosystem from a resolved configuration and checks, for every
 component in it (or only those of the given classes):
 
@@ -32,7 +33,7 @@ from sim.engine.component import Component
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import build_components
 
-__all__ = ["ConformanceError", "check_components"]
+__all__ = ["ConformanceError", "check_component", "check_components"]
 
 
 class ConformanceError(DebtsimError):
@@ -50,14 +51,18 @@ def _check_class(cls: type[Component]) -> None:
     if cls.section not in SECTION_NAMES:
         raise _fail(cls, f"section {cls.section!r} is not one of {', '.join(SECTION_NAMES)}")
     params = getattr(cls, "Params", None)
-    if not (dataclasses.is_dataclass(params) and params.__dataclass_params__.frozen):  # type: ignore[union-attr]
+    if not (
+        isinstance(params, type)
+        and dataclasses.is_dataclass(params)
+        and params.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    ):
         raise _fail(cls, "Params must be a frozen dataclass")
     if issubclass(cls, MLSystem):
-        fields = {f.name: f for f in dataclasses.fields(params)}  # type: ignore[arg-type]
+        fields = {f.name: f for f in dataclasses.fields(params)}
         missing = {"serves", "inputs", "training"} - set(fields)
         if missing:
             raise _fail(cls, f"an ML system's Params needs {', '.join(sorted(missing))}")
-        default = fields["training"].default_factory()  # type: ignore[misc,operator]
+        default = fields["training"].default_factory()  # type: ignore[operator]
         if not isinstance(default, TrainingParams):
             raise _fail(cls, "Params.training must be a TrainingParams table")
 
@@ -126,3 +131,14 @@ def check_components(
     except AssertionError as error:
         raise ConformanceError(f"two runs with seed {seed} differ: {error}") from None
     return checked
+
+
+def check_component(
+    cls: type[Component], config: Mapping[str, Any], *, seed: int = 0, horizon_days: float = 6.0
+) -> None:
+    """Run the conformance checks on the components of class ``cls`` in ``config``.
+
+    ``config`` is a resolved configuration (one variant of a scenario) that uses ``cls``; raises
+    :class:`ConformanceError` naming the rule a component breaks.
+    """
+    check_components(config, [cls], seed=seed, horizon_days=horizon_days)

@@ -14,8 +14,8 @@ import difflib
 import functools
 import types
 import typing
-from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+from collections.abc import Hashable, Mapping
+from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
 from sim.core.errors import ConfigError
 
@@ -169,8 +169,8 @@ def _default_of(f: dataclasses.Field) -> Any:
     """A field's default value (``None`` if it has none)."""
     if f.default is not dataclasses.MISSING:
         return f.default
-    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-        return f.default_factory()  # type: ignore[misc]
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
     return None
 
 
@@ -179,9 +179,13 @@ def table(default: Any, doc: str = "") -> Any:
     return dataclasses.field(default_factory=lambda: default, metadata={"doc": doc})
 
 
-@functools.cache
 def field_types(cls: type) -> dict[str, Any]:
     """The resolved type hints of a parameter dataclass (cached: resolving them is slow)."""
+    return _type_hints(cls)
+
+
+@functools.cache
+def _type_hints(cls: Hashable) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
@@ -213,7 +217,7 @@ def from_mapping(
     if not isinstance(raw, Mapping):
         raise ConfigError(f"expected a table, got {_toml_type(raw)}", path=path or None)
     hints = field_types(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    fields = {f.name: f for f in dataclasses.fields(cast(Any, cls)) if f.init}
     prefix = f"{path}." if path else ""
     for key in raw:
         if key in ignore:

@@ -10,6 +10,7 @@ replicates costs one vectorised policy call per step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
@@ -27,9 +28,17 @@ __all__ = [
 RewardDraw = Callable[[np.random.Generator, np.ndarray], np.ndarray]
 
 
+class LearningBelief(ArmBelief, Protocol):
+    """A belief the driver can update: pulls and summed rewards per (context, arm)."""
+
+    def partial_fit(self, pulls: np.ndarray, gains: np.ndarray) -> object:
+        """Add ``pulls`` observations with reward sums ``gains``."""
+        ...
+
+
 def simulate_bandits(
     policy: Policy,
-    belief: ArmBelief,
+    belief: LearningBelief,
     means: np.ndarray,
     draw: RewardDraw,
     horizon: int,

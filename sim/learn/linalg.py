@@ -33,7 +33,7 @@ def matmul_rows(
         raise ValueError(f"cannot multiply {a.shape} by {b.shape}")
     n, k = a.shape
     m = b.shape[1]
-    out = np.empty((n, m), dtype=dtype)
+    out: np.ndarray = np.empty((n, m), dtype=dtype)
     rows = max(1, work // max(k * m, 1))
     if rows >= n:
         return np.matmul(a, b, out=out)

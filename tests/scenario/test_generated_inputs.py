@@ -131,6 +131,8 @@ LEAVES: dict[tuple[str, ...], str] = {
 
 # Numeric leaves and values outside their declared range (slate: at most world.items = 20).
 _NON_FINITE = st.sampled_from([math.inf, -math.inf, math.nan])
+# strictly negative (``floats(max_value=0, exclude_max=True)`` can still draw 0.0)
+_NEGATIVE = st.floats(max_value=-math.ulp(0.0), allow_infinity=False, allow_nan=False)
 OUT_OF_RANGE: dict[tuple[str, ...], st.SearchStrategy[Any]] = {
     ("scenario", "horizon_days"): st.one_of(st.floats(max_value=0), st.integers(max_value=0)),
     ("scenario", "replicates"): st.integers(max_value=0),
@@ -146,13 +148,11 @@ OUT_OF_RANGE: dict[tuple[str, ...], st.SearchStrategy[Any]] = {
     (*R, "model", "prior_beta"): st.one_of(st.floats(max_value=0), st.integers(max_value=0)),
     (*R, "policy", "slate"): st.one_of(st.integers(max_value=0), st.integers(min_value=21)),
     (*VP, "slate"): st.one_of(st.integers(max_value=0), st.integers(min_value=21)),
-    (*R, "training", "every_days"): st.one_of(  # 0 is valid: never retrain
-        st.floats(max_value=0, exclude_max=True), _NON_FINITE
-    ),
-    (*R, "training", "window_days"): st.floats(max_value=0, exclude_max=True),
+    (*R, "training", "every_days"): st.one_of(_NEGATIVE, _NON_FINITE),  # 0: never retrain
+    (*R, "training", "window_days"): _NEGATIVE,
     (*R, "training", "label_delay_days"): st.integers(max_value=-1),
     ("variants", "holdout", "systems.ranker.training.holdout_share"): st.one_of(
-        st.floats(max_value=0, exclude_max=True), st.floats(min_value=1)
+        _NEGATIVE, st.floats(min_value=1)
     ),
 }
 

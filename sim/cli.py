@@ -12,13 +12,15 @@ import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sim import __version__
-from sim.core.errors import ConfigError, UsageError
+from sim.core.errors import ConfigError, DebtsimError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from sim.experiment.options import Options
 
 __all__ = ["build_parser", "main"]
 
@@ -64,7 +66,7 @@ def _positive_float(text: str) -> float:
 
 
 def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
-    """The options every command that runs a scenario shares."""
+    """The options every command that runs a scenario shares: they mean the same everywhere."""
     parser.add_argument("scenario", help="scenario file or catalogue name")
     parser.add_argument("--reps", type=_positive_int, help=reps_help)
     parser.add_argument("--seed", type=_seed, help="root seed")
@@ -76,16 +78,50 @@ def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
         metavar="KEY=VALUE",
         help="override a setting, e.g. systems.ranker.policy.epsilon=0.2",
     )
-
-
-def _executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--variant", action="append", default=[], help="only this variant")
     parser.add_argument("--jobs", type=_positive_int, default=1, help="workers")
     parser.add_argument(
         "--executor",
-        choices=["serial", "local", "dask"],
-        help="serial, local processes, or Dask (a LocalCluster unless --scheduler)",
+        choices=["serial", "processes", "dask"],
+        help="serial, local worker processes, or Dask (a TLS LocalCluster unless --scheduler); "
+        "default: processes with --jobs > 1, else serial",
     )
-    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument(
+        "--scheduler", help="Dask scheduler address, e.g. tls://10.0.0.5:8786 (--executor dask)"
+    )
+    parser.add_argument(
+        "--dashboard", action="store_true", help="serve the Dask dashboard (--executor dask)"
+    )
+    parser.add_argument("--out", help="output folder (default runs/<scenario>-<kind>-<time>)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar or log lines")
+
+
+def _options(args: argparse.Namespace, kind: str) -> Options:
+    """The experiment options of a parsed command line (checked: bad values exit 2)."""
+    from sim.experiment.options import Options
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    suffix = "" if kind == "run" else f"-{kind}"
+    out = (
+        Path(args.out) if args.out else Path("runs") / f"{Path(args.scenario).stem}{suffix}-{stamp}"
+    )
+    return Options.make(
+        reps=args.reps,
+        seed=args.seed,
+        horizon_days=args.horizon_days,
+        overrides=args.set,
+        variants=args.variant,
+        jobs=args.jobs,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        out=out,
+        progress=not args.no_progress,
+        dashboard=args.dashboard,
+    )
+
+
+def _log(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,10 +134,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a scenario's variants × replicates")
     _scenario_options(run, "replicates per variant")
-    run.add_argument("--variant", action="append", default=[], help="run only this variant")
-    _executor_options(run)
-    run.add_argument("--out", help="run folder (default runs/<scenario>-<timestamp>)")
-    run.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     sweep = sub.add_parser("sweep", help="run a parameter grid × variants × replicates")
     _scenario_options(sweep, "replicates per point and variant")
@@ -113,8 +145,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="a swept setting and its values (several --grid: the full product)",
     )
     sweep.add_argument("--design", help="CSV of grid points: a header of keys, one row per point")
-    sweep.add_argument("--variant", action="append", default=[], help="only this variant")
-    _executor_options(sweep)
     sweep.add_argument(
         "--seeding",
         choices=["common", "independent"],
@@ -127,8 +157,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="metric (or metric:entity) to draw; default: the scenario's panels",
     )
-    sweep.add_argument("--out", help="sweep folder (default runs/<scenario>-sweep-<timestamp>)")
-    sweep.add_argument("--no-progress", action="store_true", help="no progress bar or log lines")
 
     cace = sub.add_parser("cace", help="perturb settings one at a time; measure every output")
     _scenario_options(cace, "replicates (paired by seed)")
@@ -139,9 +167,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="one perturbation (repeat for several); each is compared alone",
     )
-    cace.add_argument("--variant", help="the variant to perturb (default: the baseline)")
-    cace.add_argument("--jobs", type=_positive_int, default=1, help="worker processes")
-    cace.add_argument("--out", help="output folder (default runs/<scenario>-cace-<timestamp>)")
 
     check = sub.add_parser("check", help="validate scenarios without running them")
     check.add_argument("scenarios", nargs="+", help="scenario files or catalogue names")
@@ -160,31 +185,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.experiment.api import run
-    from sim.experiment.progress import progress_bar
-    from sim.scenario.resolve import load_scenario
+    from sim.experiment.api import run_with
+    from sim.experiment.progress import progress_counter
 
-    scenario = load_scenario(args.scenario, args.set, args.variant or None)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-{stamp}"
-    reps = args.reps or scenario.meta.replicates
-    total = reps * len(scenario.configs)
-    with progress_bar(total, f"{scenario.name}", enabled=not args.no_progress) as tick:
-        result = run(
-            scenario,
-            reps=args.reps,
-            seed=args.seed,
-            horizon_days=args.horizon_days,
-            overrides=args.set,
-            jobs=args.jobs,
-            out=out,
-            on_task_done=tick,
+    options = _options(args, "run")
+    name = Path(args.scenario).stem
+    with progress_counter(name, options.progress, _log) as progress:
+        result = run_with(args.scenario, options, on_progress=progress)
+    manifest = result.manifest
+    variants = list(manifest["variants"])
+    if result.nothing_to_do:
+        print(
+            f"{options.out} already holds this run (same arguments, same scenario): nothing to do"
         )
-    print(
-        f"{scenario.name}: {len(scenario.configs)} variants × {reps} replicates "
-        f"in {result.manifest['wall_seconds']:.1f} s → {out}"
-    )
-    _print_headline(result.summary, scenario.variants, list(scenario.figure.panels))
+    else:
+        reused = f" ({result.reused} read back from an earlier session)" if result.reused else ""
+        print(
+            f"{manifest['scenario']}: {len(variants)} variants × {manifest['replicates']} "
+            f"replicates{reused} in {manifest['wall_seconds']:.1f} s on "
+            f"{manifest['executor']} → {options.out}"
+        )
+    _print_headline(result.summary, variants, list(result.figure_spec.get("panels", [])))
     return EXIT_OK
 
 
@@ -221,75 +242,51 @@ def _print_headline(summary: pd.DataFrame, variants: list[str], panels: list[str
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiment.progress import progress_counter
-    from sim.experiment.sweep import SweepFailed
-    from sim.experiment.sweep_api import sweep
+    from sim.experiment.sweep_api import sweep_with
     from sim.experiment.sweep_plan import parse_grid
 
     if bool(args.grid) == bool(args.design):
         raise UsageError("sweep: give --grid KEY=V1,V2,... (one or more) or --design FILE.csv")
     grid = parse_grid(args.grid) if args.grid else None
-    name = Path(args.scenario).stem
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("runs") / f"{name}-sweep-{stamp}"
-
-    def log(line: str) -> None:
-        print(line, file=sys.stderr)
-
-    with progress_counter(f"{name} sweep", not args.no_progress, log) as progress:
-        try:
-            result = sweep(
-                args.scenario,
-                grid=grid,
-                design=args.design,
-                out=out,
-                reps=args.reps,
-                seed=args.seed,
-                horizon_days=args.horizon_days,
-                variants=args.variant or None,
-                overrides=args.set,
-                jobs=args.jobs,
-                executor=args.executor,
-                scheduler=args.scheduler,
-                seeding=args.seeding,
-                panels=args.metric,
-                on_progress=progress,
-            )
-        except SweepFailed as error:
-            print(f"debtsim: {error}", file=sys.stderr)
-            return EXIT_ERROR
+    options = _options(args, "sweep")
+    with progress_counter(f"{Path(args.scenario).stem} sweep", options.progress, _log) as progress:
+        result = sweep_with(
+            args.scenario,
+            options,
+            grid=grid,
+            design=args.design,
+            seeding=args.seeding,
+            panels=args.metric,
+            on_progress=progress,
+        )
+    if result.nothing_to_do:
+        print(f"{options.out} already holds this sweep (same arguments): nothing to do")
+        return EXIT_OK
     points = len(result.manifest["points"])
     print(
         f"{result.manifest['scenario']}: {points} points × {len(result.manifest['variants'])} "
-        f"variants × {result.manifest['replicates']} replicates → {out}"
+        f"variants × {result.manifest['replicates']} replicates → {options.out}"
     )
     return EXIT_OK
 
 
 def _cmd_cace(args: argparse.Namespace) -> int:
-    from sim.experiment.cace import cace
+    from sim.experiment.cace import cace_with
+    from sim.experiment.progress import progress_counter
 
     if not args.perturb:
         raise UsageError("cace: give at least one --perturb KEY=VALUE")
-    name = Path(args.scenario).stem
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("runs") / f"{name}-cace-{stamp}"
-    result = cace(
-        args.scenario,
-        args.perturb,
-        variant=args.variant,
-        reps=args.reps,
-        seed=args.seed,
-        horizon_days=args.horizon_days,
-        overrides=args.set,
-        jobs=args.jobs,
-        out=out,
-    )
+    options = _options(args, "cace")
+    with progress_counter(f"{Path(args.scenario).stem} cace", options.progress, _log) as progress:
+        result = cace_with(args.scenario, args.perturb, options, on_progress=progress)
+    if result.nothing_to_do:
+        print(f"{options.out} already holds this study (same arguments): nothing to do")
     changes = result.changes
     moved = changes[(changes["ci_low"] > 0) | (changes["ci_high"] < 0)]
     print(
         f"{result.manifest['scenario']} ({result.manifest['variant']}): "
         f"{len(args.perturb)} perturbations × {result.manifest['replicates']} paired "
-        f"replicates → {out}"
+        f"replicates → {options.out}"
     )
     for perturbation in args.perturb:
         rows = moved[moved["perturbation"] == perturbation]
@@ -378,18 +375,39 @@ _COMMANDS = {
 }
 
 
+def _terminate(signum: int, frame: Any) -> NoReturn:
+    """SIGTERM stops a command as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args)
     except (ConfigError, UsageError) as error:
         print(f"debtsim: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except DebtsimError as error:  # e.g. tasks that failed (their results are kept)
+        print(f"debtsim: {error}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
-        print("debtsim: interrupted; finished replicates are kept under parts/", file=sys.stderr)
+        print(
+            "debtsim: interrupted; finished tasks are kept in the output folder: the same "
+            "command resumes",
+            file=sys.stderr,
+        )
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -20,9 +20,15 @@ def name_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest(), "little")
 
 
-def replicate_seed(root_seed: int, replicate: int) -> np.random.SeedSequence:
-    """The seed sequence of replicate ``replicate``: child ``replicate`` of the root's spawn."""
-    return np.random.SeedSequence(root_seed, spawn_key=(replicate,))
+def replicate_seed(
+    root_seed: int, replicate: int, key: tuple[int, ...] = ()
+) -> np.random.SeedSequence:
+    """The seed sequence of replicate ``replicate``: child ``replicate`` of the root's spawn.
+
+    ``key`` extends the spawn key before the replicate (independent sweep seeds). This is the
+    one place a task's seed is derived.
+    """
+    return np.random.SeedSequence(root_seed, spawn_key=(*key, replicate))
 
 
 class RandomStreams:

@@ -4,14 +4,18 @@
 >>> result = sim.run("direct_feedback_loop", reps=5, horizon_days=60)   # doctest: +SKIP
 >>> result.summary.head()                                                # doctest: +SKIP
 >>> result.plot()                                                        # doctest: +SKIP
+
+``run`` plans every variant × replicate, runs the unfinished tasks through the experiment
+pipeline into its folder (``out``, or a temporary one) and assembles the run folder.
 """
 
 from __future__ import annotations
 
 import json
-import time
+import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +24,16 @@ from matplotlib.figure import Figure
 
 from sim.analysis.summary import summarize
 from sim.core.errors import ConfigError
-from sim.experiment.executors import execute
-from sim.experiment.manifest import build_manifest
-from sim.experiment.runner import Task, TaskResult
-from sim.experiment.store import RunStore
+from sim.experiment.failures import raise_failures
+from sim.experiment.manifest import build_manifest, replicate_seeds
+from sim.experiment.options import Options
+from sim.experiment.pipeline import Execution, execute
+from sim.experiment.plan import Plan, run_plan
+from sim.experiment.store import atomic_write_csv, atomic_write_parquet
 from sim.report.figures import save_figure, variant_figure
 from sim.scenario.resolve import Scenario, load_scenario
 
-__all__ = ["RunResult", "load", "plan_tasks", "run"]
+__all__ = ["RunResult", "load", "run", "run_with"]
 
 
 @dataclass
@@ -40,6 +46,8 @@ class RunResult:
     manifest: dict[str, Any]
     out: Path | None = None
     figure_spec: dict[str, Any] = field(default_factory=dict)
+    nothing_to_do: bool = False  # the folder already held this run: nothing ran
+    reused: int = 0  # tasks read back from an interrupted earlier session
 
     def plot(self, panels: Sequence[str] | None = None, title: str | None = None) -> Figure:
         """The standard figure: variants over time with 95% CI bands."""
@@ -59,17 +67,6 @@ class RunResult:
         return save_figure(self.plot(), folder, stem or self.manifest["scenario"])
 
 
-def plan_tasks(
-    scenario: Scenario, replicates: int, root_seed: int, horizon_days: float
-) -> list[Task]:
-    """Every (variant, replicate) task, variants in file order, replicates in order."""
-    return [
-        Task(name, r, root_seed, config, horizon_days, scenario.meta.tick_days)
-        for name, config in scenario.configs.items()
-        for r in range(replicates)
-    ]
-
-
 def run(
     scenario: str | Path | Scenario,
     *,
@@ -81,78 +78,149 @@ def run(
     jobs: int = 1,
     out: str | Path | None = None,
     figures: bool = True,
-    on_task_done: Callable[[TaskResult], None] | None = None,
-    executor: str | None = None,
+    executor: str | Executor | None = None,
     scheduler: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Run every variant (or ``variants``) × replicates of a scenario (path or catalogue name).
 
-    With ``out`` the run folder is written there (each task as soon as it finishes).
+    With ``out`` the run folder is written there, each task as soon as it finishes; called again
+    on the same folder it resumes (or, finished, does nothing). ``executor``: ``serial``,
+    ``processes``, ``dask`` or any ``concurrent.futures.Executor``.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario, overrides, variants)
-    _check_positive("reps", reps, int)
-    _check_positive("jobs", jobs, int)
-    _check_positive("horizon_days", horizon_days, (int, float))
-    if seed is not None and (not isinstance(seed, int) or seed < 0):
-        raise ConfigError(f"seed must be a non-negative integer, got {seed!r}", path="--seed")
-    replicates = reps or scenario.meta.replicates
-    root_seed = scenario.meta.seed if seed is None else seed
-    horizon = float(horizon_days or scenario.meta.horizon_days)
-    tasks = plan_tasks(scenario, replicates, root_seed, horizon)
-    store = RunStore(out) if out is not None else None
-    if store:
-        store.open()
-
-    def done(result: TaskResult) -> None:
-        if store:
-            store.save_part(result)
-        if on_task_done:
-            on_task_done(result)
-
-    started = time.perf_counter()
-    results = execute(tasks, jobs, done, executor, scheduler)  # type: ignore[arg-type]
-    wall = time.perf_counter() - started
-    metrics = pd.concat([r.metrics for r in results], ignore_index=True)
-    events = pd.concat([r.events for r in results], ignore_index=True)
-    specs: dict[str, tuple[str, str]] = {}
-    for r in results:
-        specs.update(r.specs)
-    summary = summarize(metrics, {k: a for k, (a, _) in specs.items()})
-    undeclared = sorted({edge for r in results for edge in r.undeclared_reads})
-    manifest = build_manifest(
-        scenario,
-        root_seed=root_seed,
-        replicates=replicates,
-        horizon_days=horizon,
-        overrides=list(overrides),
-        specs=specs,
-        wall_seconds=wall,
+    options = Options.make(
+        reps=reps,
+        seed=seed,
+        horizon_days=horizon_days,
+        overrides=overrides,
+        variants=variants,
         jobs=jobs,
-        undeclared_reads=undeclared,
+        executor=executor,
+        scheduler=scheduler,
+        out=out,
     )
-    figure_spec = {
+    return run_with(scenario, options, figures=figures, on_progress=on_progress)
+
+
+def _scenario(scenario: str | Path | Scenario, options: Options) -> Scenario:
+    """The scenario resolved once, honouring ``variants``; a resolved one refuses overrides."""
+    if not isinstance(scenario, Scenario):
+        return load_scenario(scenario, options.overrides, options.variants or None)
+    if options.overrides:
+        raise ConfigError(
+            "overrides apply while a scenario is resolved: pass its path or name, or resolve "
+            "it with load_scenario(path, overrides)",
+            path="--set",
+        )
+    if not options.variants:
+        return scenario
+    for name in options.variants:
+        if name not in scenario.configs:
+            raise ConfigError(
+                f"no variant {name!r}; variants: {', '.join(scenario.configs)}", path="--variant"
+            )
+    configs = {name: scenario.configs[name] for name in options.variants}
+    blueprints = {n: scenario.blueprints[n] for n in options.variants if n in scenario.blueprints}
+    return replace(scenario, configs=configs, blueprints=blueprints)
+
+
+def run_with(
+    scenario: str | Path | Scenario,
+    options: Options,
+    *,
+    figures: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """:func:`run` with an :class:`Options` (the CLI's entry)."""
+    options = options.checked()
+    resolved = _scenario(scenario, options)
+    plan = run_plan(
+        resolved,
+        options.reps or resolved.meta.replicates,
+        resolved.meta.seed if options.seed is None else options.seed,
+        float(options.horizon_days or resolved.meta.horizon_days),
+        options.overrides,
+    )
+    if options.out is None:
+        with tempfile.TemporaryDirectory(prefix="debtsim-run-") as scratch:
+            result = _run_in(plan, resolved, Path(scratch), options, False, on_progress)
+            result.out = None
+            return result
+    return _run_in(plan, resolved, options.out, options, figures, on_progress)
+
+
+def _figure_spec(scenario: Scenario) -> dict[str, Any]:
+    return {
         "panels": list(scenario.figure.panels),
         "title": scenario.figure.title or scenario.meta.title,
         "system": scenario.figure.system,
         "log_panels": list(scenario.figure.log_panels),
         "variants": list(scenario.figure.variants),
     }
-    manifest["figure"] = figure_spec
-    result = RunResult(metrics, events, summary, manifest, None, figure_spec)
-    if store:
-        if figures:
-            result.save_figures(store.figures, scenario.name)
-        store.finish(manifest, metrics, events, summary)
-        result.out = store.folder
+
+
+def _run_in(
+    plan: Plan,
+    scenario: Scenario,
+    folder: Path,
+    options: Options,
+    figures: bool,
+    on_progress: Callable[[int, int], None] | None,
+) -> RunResult:
+    execution = execute(plan, folder, options, on_progress)
+    try:
+        if execution.nothing_to_do:
+            result = load(folder)
+            result.nothing_to_do = True
+            return result
+        raise_failures(execution, plan, "replicates")
+        return _assemble(plan, scenario, execution, options, figures)
+    finally:
+        execution.store.close()
+
+
+def _assemble(
+    plan: Plan, scenario: Scenario, execution: Execution, options: Options, figures: bool
+) -> RunResult:
+    store = execution.store
+    metrics = pd.concat([store.metrics(t) for t in plan.tasks], ignore_index=True)
+    events = pd.concat([store.events(t) for t in plan.tasks], ignore_index=True)
+    specs = store.specs(plan.tasks)
+    summary = summarize(metrics, {k: a for k, (a, _) in specs.items()})
+    settings = plan.settings
+    figure_spec = _figure_spec(scenario)
+    manifest = build_manifest(
+        plan,
+        specs=specs,
+        executor=execution.executor,
+        scheduler=options.scheduler,
+        jobs=options.jobs,
+        wall_seconds=execution.wall_seconds,
+        extra={
+            "title": scenario.meta.title,
+            "baseline": scenario.meta.baseline,
+            "replicate_seeds": replicate_seeds(settings["root_seed"], settings["replicates"]),
+            "variants": {
+                name: {"description": scenario.descriptions.get(name, ""), "config": config}
+                for name, config in scenario.configs.items()
+            },
+            "undeclared_reads": [list(edge) for edge in store.undeclared_reads(plan.tasks)],
+            "tasks_reused": execution.reused,
+            "figure": figure_spec,
+        },
+    )
+    result = RunResult(
+        metrics, events, summary, manifest, store.folder, figure_spec, reused=execution.reused
+    )
+    folder = store.folder
+    if figures:
+        result.save_figures(folder / "figures", scenario.name)
+    atomic_write_parquet(folder / "metrics.parquet", metrics)
+    atomic_write_parquet(folder / "events.parquet", events)
+    atomic_write_csv(folder / "summary.csv", summary)
+    store.drop_parts()
+    store.write_json("manifest.json", manifest)  # last: it marks the folder finished
     return result
-
-
-def _check_positive(name: str, value: Any, kinds: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
-        raise ConfigError(f"must be a positive number, got {value!r}", path=f"--{name}")
 
 
 def load(folder: str | Path) -> RunResult:

@@ -1,37 +1,38 @@
 """The CACE harness: perturb one setting at a time and measure every output's change.
 
-For each perturbation (a ``KEY=VALUE`` override) the scenario's variant runs with and without it
-under common random numbers: replicate r of both runs uses the same seed, every component the
-same named stream, so a difference comes from the change alone (a zero perturbation gives exactly
-zero). Per perturbation and output (system, entity, metric: each replicate's final, total or mean
-value as the metric declares) it reports the mean paired difference with a 95% CI, the relative
-change, and a standardised effect (difference over the reference's spread across replicates).
+A CACE study is a plan of the reference and one unit per perturbation (a ``KEY=VALUE``
+override) × replicates, run through the experiment pipeline under common random numbers:
+replicate r of every unit uses the same seed, every component the same named stream. The paired
+statistics are :func:`sim.analysis.cace.paired_changes`.
 """
 
 from __future__ import annotations
 
-import json
-import time
+import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from sim.analysis.summary import mean_ci, replicate_values
+from sim.analysis.cace import paired_changes, sensitivity_table
+from sim.analysis.summary import replicate_values
 from sim.core.errors import ConfigError
-from sim.experiment.executors import execute
-from sim.experiment.manifest import git_commit, package_versions
-from sim.experiment.runner import Task, TaskResult
-from sim.experiment.store import atomic_write_csv, atomic_write_text
+from sim.experiment.atomic import atomic_write_csv
+from sim.experiment.failures import raise_failures
+from sim.experiment.manifest import build_manifest
+from sim.experiment.options import Options
+from sim.experiment.pipeline import Execution, execute
+from sim.experiment.plan import Plan
+from sim.experiment.runner import Task
 from sim.scenario.overrides import parse_override
 from sim.scenario.resolve import load_scenario
 
-__all__ = ["CaceResult", "cace"]
+__all__ = ["CaceResult", "cace", "cace_with"]
 
-KEYS = ["system", "entity", "metric"]
+REFERENCE = "reference"
 
 
 @dataclass
@@ -42,11 +43,7 @@ class CaceResult:
     sensitivity: pd.DataFrame
     manifest: dict[str, Any]
     out: Path | None = None
-
-
-def _values(results: list[TaskResult], aggregates: dict[str, str]) -> pd.DataFrame:
-    frames = [replicate_values(r.metrics, aggregates) for r in results]
-    return pd.concat(frames, ignore_index=True).drop(columns="variant")
+    nothing_to_do: bool = False
 
 
 def cace(
@@ -60,129 +57,148 @@ def cace(
     overrides: Sequence[str] = (),
     jobs: int = 1,
     out: str | Path | None = None,
-    on_task_done: Callable[[TaskResult], None] | None = None,
+    executor: str | Executor | None = None,
+    scheduler: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> CaceResult:
     """Run the reference and each perturbation under common random numbers; compare."""
+    options = Options.make(
+        reps=reps,
+        seed=seed,
+        horizon_days=horizon_days,
+        overrides=overrides,
+        variants=[variant] if variant else None,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        out=out,
+    )
+    return cace_with(scenario, perturbations, options, on_progress=on_progress)
+
+
+def cace_plan(scenario: str | Path, perturbations: Sequence[str], options: Options) -> Plan:
+    """Resolve the reference and every perturbation once; the tasks pair them by replicate."""
     if not perturbations:
         raise ConfigError("give at least one --perturb KEY=VALUE")
+    if len(options.variants) > 1:
+        raise ConfigError("cace perturbs one variant; give at most one --variant", path="--variant")
+    if len(set(perturbations)) != len(perturbations):
+        raise ConfigError("a perturbation is given twice", path="--perturb")
     for text in perturbations:
         parse_override(text)
-    reference = load_scenario(scenario, overrides, [variant] if variant else None)
-    name = variant or reference.meta.baseline
-    runs = {"": reference}
+    reference = load_scenario(scenario, options.overrides, options.variants or None)
+    name = options.variants[0] if options.variants else reference.meta.baseline
+    resolved = {REFERENCE: reference}
     for text in perturbations:
         try:
-            runs[text] = load_scenario(scenario, [*overrides, text], [name])
+            resolved[text] = load_scenario(scenario, [*options.overrides, text], [name])
         except ConfigError as error:
             raise ConfigError(f"--perturb {text}: {error}") from None
-    replicates = reps or reference.meta.replicates
-    root = reference.meta.seed if seed is None else seed
-    horizon = float(horizon_days or reference.meta.horizon_days)
-    labels = list(runs)
-    tasks = [
-        Task(
-            label or "reference",
-            r,
-            root,
-            runs[label].configs[name],
-            horizon,
-            reference.meta.tick_days,
-        )
-        for label in labels
+    units = {label: sc.configs[name] for label, sc in resolved.items()}
+    built = {label: sc.blueprints.get(name, sc.configs[name]) for label, sc in resolved.items()}
+    replicates = options.reps or reference.meta.replicates
+    root = reference.meta.seed if options.seed is None else options.seed
+    horizon = float(options.horizon_days or reference.meta.horizon_days)
+    tick = reference.meta.tick_days
+    tasks = tuple(
+        Task(label, r, root, config, horizon, tick, point=p, index=p * replicates + r, unit=label)
+        for p, (label, config) in enumerate(built.items())
         for r in range(replicates)
-    ]
-    started = time.perf_counter()
-    results = execute(tasks, jobs, on_task_done)
-    specs: dict[str, tuple[str, str]] = {}
-    for r in results:
-        specs.update(r.specs)
-    aggregates = {k: a for k, (a, _) in specs.items()}
-    per_label = {
-        label: _values(results[i * replicates : (i + 1) * replicates], aggregates)
-        for i, label in enumerate(labels)
-    }
-    base = per_label[""].set_index([*KEYS, "replicate"])["value"]
-    rows = []
-    for label in labels[1:]:
-        other = per_label[label].set_index([*KEYS, "replicate"])["value"]
-        joined = pd.concat({"ref": base, "new": other}, axis=1)
-        for key, group in joined.groupby(level=KEYS, sort=True):
-            paired = group.dropna()
-            diff = (paired["new"] - paired["ref"]).to_numpy()
-            if diff.size == 0:
-                continue  # an output that exists on one side only (an added or removed part)
-            mean, low, high = mean_ci(diff)
-            ref_mean = float(paired["ref"].mean())
-            spread = float(paired["ref"].std(ddof=1)) if len(paired) > 1 else 0.0
-            rows.append(
-                (
-                    label,
-                    *key,
-                    ref_mean,
-                    float(paired["new"].mean()),
-                    mean,
-                    low,
-                    high,
-                    mean / abs(ref_mean) if ref_mean else np.nan,
-                    mean / spread if spread > 0 else (0.0 if mean == 0 else np.inf),
-                    len(diff),
-                )
-            )
-    columns = [
-        "perturbation",
-        *KEYS,
-        "reference",
-        "perturbed",
-        "change",
-        "ci_low",
-        "ci_high",
-        "relative_change",
-        "standardized_change",
-        "n",
-    ]
-    changes = pd.DataFrame(rows, columns=columns)
-    output = (
-        changes["system"]
-        + ":"
-        + changes["metric"]
-        + changes["entity"].map(lambda e: f":{e}" if e else "")
     )
-    sensitivity = (
-        changes.assign(output=output)
-        .pivot_table(index="perturbation", columns="output", values="relative_change", sort=False)
-        .reindex(labels[1:])
-    )
-    manifest = {
-        "scenario": reference.name,
-        "source": reference.source,
-        "variant": name,
-        "perturbations": list(perturbations),
-        "overrides": list(overrides),
+    settings = {
         "replicates": replicates,
         "root_seed": root,
         "horizon_days": horizon,
-        "common_random_numbers": True,
-        "versions": package_versions(),
-        "git_commit": git_commit(Path(reference.source).resolve().parent),
-        "wall_seconds": round(time.perf_counter() - started, 3),
+        "tick_days": tick,
+        "overrides": list(options.overrides),
+        "variant": name,
+        "perturbations": list(perturbations),
     }
-    result = CaceResult(changes, sensitivity, manifest)
-    if out is not None:
-        result.out = _write(result, Path(out))
+    return Plan("cace", reference.name, reference.source, settings, units, tasks)
+
+
+def cace_with(
+    scenario: str | Path,
+    perturbations: Sequence[str],
+    options: Options,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> CaceResult:
+    """:func:`cace` with an :class:`Options` (the CLI's entry)."""
+    options = options.checked()
+    plan = cace_plan(scenario, perturbations, options)
+    if options.out is None:
+        with tempfile.TemporaryDirectory(prefix="debtsim-cace-") as scratch:
+            result = _cace_in(plan, Path(scratch), options, False, on_progress)
+            result.out = None
+            return result
+    return _cace_in(plan, options.out, options, True, on_progress)
+
+
+def _cace_in(
+    plan: Plan,
+    folder: Path,
+    options: Options,
+    figures: bool,
+    on_progress: Callable[[int, int], None] | None,
+) -> CaceResult:
+    execution = execute(plan, folder, options, on_progress)
+    try:
+        if execution.nothing_to_do:
+            return _load(folder)
+        raise_failures(execution, plan, "replicates")
+        return _assemble(plan, execution, options, figures)
+    finally:
+        execution.store.close()
+
+
+def _assemble(plan: Plan, execution: Execution, options: Options, figures: bool) -> CaceResult:
+    store = execution.store
+    specs = store.specs(plan.tasks)
+    aggregates = {k: a for k, (a, _) in specs.items()}
+    per_unit: dict[str, list[pd.DataFrame]] = {label: [] for label in plan.units}
+    for task in plan.tasks:
+        per_unit[task.unit].append(replicate_values(store.metrics(task), aggregates))
+    values = {
+        label: pd.concat(frames, ignore_index=True).drop(columns="variant")
+        for label, frames in per_unit.items()
+    }
+    perturbations = list(plan.settings["perturbations"])
+    changes = paired_changes(values[REFERENCE], {p: values[p] for p in perturbations})
+    sensitivity = sensitivity_table(changes, perturbations)
+    manifest = build_manifest(
+        plan,
+        specs=specs,
+        executor=execution.executor,
+        scheduler=options.scheduler,
+        jobs=options.jobs,
+        wall_seconds=execution.wall_seconds,
+        extra={
+            "variant": plan.settings["variant"],
+            "perturbations": perturbations,
+            "common_random_numbers": True,
+            "tasks_reused": execution.reused,
+        },
+    )
+    result = CaceResult(changes, sensitivity, manifest, store.folder)
+    atomic_write_csv(store.folder / "cace.csv", changes)
+    atomic_write_csv(store.folder / "sensitivity.csv", sensitivity, index=True)
+    if figures:
+        from sim.report.cace_figure import sensitivity_heatmap
+        from sim.report.figures import save_figure
+
+        save_figure(
+            sensitivity_heatmap(sensitivity, plan.scenario), store.folder / "figures", "cace"
+        )
+    store.drop_parts()
+    store.write_json("manifest.json", manifest)
     return result
 
 
-def _write(result: CaceResult, folder: Path) -> Path:
-    from sim.report.cace_figure import sensitivity_heatmap
-    from sim.report.figures import save_figure
+def _load(folder: Path) -> CaceResult:
+    import json
 
-    folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_csv(folder / "cace.csv", result.changes)
-    atomic_write_csv(folder / "sensitivity.csv", result.sensitivity, index=True)
-    atomic_write_text(folder / "manifest.json", json.dumps(result.manifest, indent=2) + "\n")
-    save_figure(
-        sensitivity_heatmap(result.sensitivity, result.manifest["scenario"]),
-        folder / "figures",
-        "cace",
-    )
-    return folder
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    changes = pd.read_csv(folder / "cace.csv", keep_default_na=False)
+    sensitivity = pd.read_csv(folder / "sensitivity.csv", index_col=0)
+    return CaceResult(changes, sensitivity, manifest, folder, nothing_to_do=True)

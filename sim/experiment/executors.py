@@ -1,27 +1,34 @@
-"""Executors: run tasks serially, in local worker processes, or on a Dask cluster.
+"""Executors: run tasks serially, in local worker processes, on Dask, or on any Executor.
 
-Each task builds its own ecosystem from a picklable configuration and its own seed, so results
+Each task builds its own ecosystem from its picklable parameters and its own seed, so results
 are identical whatever the executor, the worker count or the order in which tasks finish.
-Results are handed to ``on_done`` as they finish; a task that raises is handed to ``on_error``
-(with its task) and the others go on. :func:`execute` returns results in task order.
+:func:`iter_results` yields each result as its task finishes and keeps no reference to it, and
+only a few tasks are in flight at a time, so the caller's memory does not grow with the number
+of tasks. A task that raises is yielded as a :class:`TaskFailure` and the others go on.
+
+Shutdown: an interrupt (Ctrl-C, or SIGTERM turned into one by the CLI) terminates the local
+workers at once; workers ignore Ctrl-C themselves (the main process decides) and exit on their
+own when the main process dies, even by SIGKILL (a watchdog thread polls their parent).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from sim.core.errors import ConfigError
-from sim.experiment.runner import Task, TaskResult, run_task
+from sim.experiment.cluster import dask_client
+from sim.experiment.options import Options
+from sim.experiment.runner import Task, run_task
 
-__all__ = ["EXECUTORS", "TaskFailure", "execute", "iter_results"]
-
-Executor = Literal["serial", "local", "dask"]
-EXECUTORS: tuple[str, ...] = ("serial", "local", "dask")
+__all__ = ["TaskFailure", "iter_results"]
 
 
 @dataclass(frozen=True)
@@ -33,64 +40,6 @@ class TaskFailure:
     error: str
 
 
-def _serial(tasks: Sequence[Task], fn: Callable[[Task], Any]) -> Iterator[tuple[int, Any]]:
-    for i, task in enumerate(tasks):
-        try:
-            yield i, fn(task)
-        except Exception as error:  # reported, and the others go on
-            yield i, TaskFailure(i, task, _describe(error))
-
-
-def _local(
-    tasks: Sequence[Task], fn: Callable[[Task], Any], jobs: int
-) -> Iterator[tuple[int, Any]]:
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures: dict[Future, int] = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
-        try:
-            for future in as_completed(futures):
-                i = futures[future]
-                error = future.exception()
-                yield i, (TaskFailure(i, tasks[i], _describe(error)) if error else future.result())
-        finally:
-            for future in futures:
-                future.cancel()
-
-
-def _dask(
-    tasks: Sequence[Task], fn: Callable[[Task], Any], jobs: int, scheduler: str | None
-) -> Iterator[tuple[int, Any]]:
-    try:
-        from distributed import Client, LocalCluster
-        from distributed import as_completed as dask_completed
-    except ImportError:
-        raise ConfigError(
-            "the dask executor needs dask.distributed: pip install 'debtsim[dask]'",
-            path="--executor",
-        ) from None
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    try:
-        futures = {client.submit(fn, task, pure=False): i for i, task in enumerate(tasks)}
-        for future in dask_completed(futures):
-            i = futures[future]
-            if future.status == "error":
-                yield i, TaskFailure(i, tasks[i], _describe(future.exception()))
-            else:
-                yield i, future.result()
-            future.release()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
 def _describe(error: BaseException | None) -> str:
     if error is None:
         return "unknown error"
@@ -98,53 +47,129 @@ def _describe(error: BaseException | None) -> str:
     return "".join(lines).strip()
 
 
+def _serial(tasks: Sequence[Task], fn: Callable[[Task], Any]) -> Iterator[tuple[int, Any]]:
+    for i, task in enumerate(tasks):
+        try:
+            outcome = fn(task)
+        except Exception as error:  # reported, and the others go on
+            outcome = TaskFailure(i, task, _describe(error))
+        yield i, outcome
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)  # the main process died: nobody will read this worker's results
+
+
+def _worker_init(parent: int) -> None:
+    """In each local worker: ignore Ctrl-C (the main process stops us); die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _stream(
+    pool: Executor, tasks: Sequence[Task], fn: Callable[[Task], Any], window: int
+) -> Iterator[tuple[int, Any]]:
+    """Keep at most ``window`` tasks in flight; yield each outcome and forget it."""
+    pending: dict[Future[Any], int] = {}
+    queue = iter(enumerate(tasks))
+    try:
+        while True:
+            for i, task in queue:
+                pending[pool.submit(fn, task)] = i
+                if len(pending) >= window:
+                    break
+            if not pending:
+                return
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                i = pending.pop(future)
+                error = future.exception()
+                yield i, (TaskFailure(i, tasks[i], _describe(error)) if error else future.result())
+                del future
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _processes(
+    tasks: Sequence[Task], fn: Callable[[Task], Any], jobs: int
+) -> Iterator[tuple[int, Any]]:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
+    )
+    finished = False
+    try:
+        yield from _stream(pool, tasks, fn, 2 * jobs)
+        finished = True
+    finally:
+        if not finished:  # interrupted or abandoned: stop the workers now
+            processes = list(getattr(pool, "_processes", {}).values())
+            for process in processes:
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.join(timeout=5)
+        else:
+            pool.shutdown(wait=True)
+
+
+def _dask(
+    tasks: Sequence[Task], fn: Callable[[Task], Any], options: Options
+) -> Iterator[tuple[int, Any]]:
+    with dask_client(options.jobs, options.scheduler, options.dashboard) as client:
+        from distributed import as_completed
+
+        workers = max(1, len(client.scheduler_info().get("workers", {})), options.jobs)
+        window = 2 * workers
+        pending: dict[Any, int] = {}
+        queue = iter(enumerate(tasks))
+        stream = as_completed()
+
+        def fill() -> None:
+            for i, task in queue:
+                future = client.submit(fn, task, pure=False)
+                pending[future] = i
+                stream.add(future)
+                if len(pending) >= window:
+                    return
+
+        fill()
+        try:
+            for future in stream:
+                i = pending.pop(future)
+                if future.status == "error":
+                    yield i, TaskFailure(i, tasks[i], _describe(future.exception()))
+                else:
+                    yield i, future.result()
+                future.release()
+                fill()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def iter_results(
-    tasks: Sequence[Task],
-    jobs: int = 1,
-    executor: Executor | None = None,
-    scheduler: str | None = None,
-    fn: Callable[[Task], Any] | None = None,
+    tasks: Sequence[Task], options: Options, fn: Callable[[Task], Any] | None = None
 ) -> Iterator[tuple[int, Any]]:
     """Yield ``(task index, result or TaskFailure)`` as tasks finish.
 
-    ``executor`` defaults to ``serial`` for one job and ``local`` otherwise; ``dask`` starts a
-    LocalCluster of ``jobs`` workers unless a ``scheduler`` address is given.
+    The executor is ``options.executor``: ``serial``, ``processes`` (``jobs`` local worker
+    processes), ``dask`` (a TLS LocalCluster of ``jobs`` workers, or ``options.scheduler``), any
+    ``concurrent.futures.Executor`` (not shut down here), or ``None``: processes for several jobs,
+    serial otherwise.
     """
     fn = fn or run_task
-    if executor is None:
-        executor = "local" if jobs > 1 and len(tasks) > 1 else "serial"
-    if executor not in EXECUTORS:
-        raise ConfigError(
-            f"unknown executor {executor!r}; allowed: {', '.join(EXECUTORS)}", path="--executor"
-        )
-    if executor == "serial" or not tasks:
+    executor = options.executor
+    if isinstance(executor, Executor):
+        return _stream(executor, tasks, fn, max(8, 4 * options.jobs))
+    name = options.executor_name(len(tasks))
+    if name == "serial" or not tasks:
         return _serial(tasks, fn)
-    if executor == "local":
-        return _local(tasks, fn, jobs)
-    return _dask(tasks, fn, jobs, scheduler)
-
-
-def execute(
-    tasks: Sequence[Task],
-    jobs: int = 1,
-    on_done: Callable[[TaskResult], None] | None = None,
-    executor: Executor | None = None,
-    scheduler: str | None = None,
-) -> list[TaskResult]:
-    """Run every task; raise the first failure (after the rest finished); results in task order."""
-    results: dict[int, TaskResult] = {}
-    failures: list[TaskFailure] = []
-    for i, outcome in iter_results(tasks, jobs, executor, scheduler):
-        if isinstance(outcome, TaskFailure):
-            failures.append(outcome)
-            continue
-        results[i] = outcome
-        if on_done:
-            on_done(outcome)
-    if failures:
-        first = failures[0]
-        raise RuntimeError(
-            f"{len(failures)} of {len(tasks)} runs failed; first: variant {first.task.variant!r}, "
-            f"replicate {first.task.replicate}:\n{first.error}"
-        )
-    return [results[i] for i in range(len(tasks))]
+    if name == "processes":
+        return _processes(tasks, fn, options.jobs)
+    return _dask(tasks, fn, options)

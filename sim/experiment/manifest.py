@@ -1,18 +1,23 @@
-"""The run manifest: what ran, with which configuration, seeds and software."""
+"""The manifest: what ran, with which configuration, seeds, software and executor.
+
+One builder for ``run``, ``sweep`` and ``cace``: the fields every experiment records, then the
+kind's own (``extra``).
+"""
 
 from __future__ import annotations
 
 import functools
 import platform
 import subprocess
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from sim.core.rng import replicate_seed
-from sim.scenario.resolve import Scenario
+from sim.experiment.plan import Plan
 
-__all__ = ["build_manifest", "git_commit", "package_versions"]
+__all__ = ["build_manifest", "git_commit", "package_versions", "replicate_seeds"]
 
 _PACKAGES = ("debtsim", "simpy", "numpy", "pandas", "pyarrow", "scipy", "matplotlib")
 
@@ -49,42 +54,50 @@ def git_commit(folder: Path) -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def build_manifest(
-    scenario: Scenario,
-    *,
-    root_seed: int,
-    replicates: int,
-    horizon_days: float,
-    overrides: list[str],
-    specs: dict[str, tuple[str, str]],
-    wall_seconds: float,
-    jobs: int,
-    undeclared_reads: list[tuple[str, str]],
-) -> dict[str, Any]:
-    """Everything needed to rerun and to interpret a run."""
+def replicate_seeds(root_seed: int, replicates: int) -> list[dict[str, Any]]:
+    """Each replicate's seed sequence (entropy and spawn key), as derived for its tasks."""
     seeds = []
     for r in range(replicates):
         seq = replicate_seed(root_seed, r)
         seeds.append({"replicate": r, "entropy": seq.entropy, "spawn_key": list(seq.spawn_key)})
-    return {
-        "scenario": scenario.name,
-        "source": scenario.source,
-        "title": scenario.meta.title,
-        "baseline": scenario.meta.baseline,
-        "root_seed": root_seed,
-        "replicates": replicates,
-        "replicate_seeds": seeds,
-        "horizon_days": horizon_days,
-        "tick_days": scenario.meta.tick_days,
-        "overrides": overrides,
-        "variants": {
-            name: {"description": scenario.descriptions.get(name, ""), "config": config}
-            for name, config in scenario.configs.items()
-        },
-        "metrics": {k: {"aggregate": a, "description": d} for k, (a, d) in sorted(specs.items())},
-        "undeclared_reads": [list(edge) for edge in undeclared_reads],
-        "versions": package_versions(),
-        "git_commit": git_commit(Path(scenario.source).resolve().parent),
-        "jobs": jobs,
-        "wall_seconds": round(wall_seconds, 3),
+    return seeds
+
+
+def build_manifest(
+    plan: Plan,
+    *,
+    specs: Mapping[str, tuple[str, str]],
+    executor: str,
+    scheduler: str | None,
+    jobs: int,
+    wall_seconds: float,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything needed to rerun and to interpret an experiment."""
+    settings = plan.settings
+    manifest: dict[str, Any] = {
+        "kind": plan.kind,
+        "scenario": plan.scenario,
+        "source": plan.source,
+        "root_seed": settings["root_seed"],
+        "replicates": settings["replicates"],
+        "horizon_days": settings["horizon_days"],
+        "tick_days": settings["tick_days"],
+        "overrides": list(settings["overrides"]),
+        "tasks": len(plan.tasks),
     }
+    manifest.update(extra or {})
+    manifest.update(
+        {
+            "metrics": {
+                k: {"aggregate": a, "description": d} for k, (a, d) in sorted(specs.items())
+            },
+            "versions": package_versions(),
+            "git_commit": git_commit(Path(plan.source).resolve().parent),
+            "executor": executor,
+            "scheduler": scheduler,
+            "jobs": jobs,
+            "wall_seconds": round(wall_seconds, 3),
+        }
+    )
+    return manifest

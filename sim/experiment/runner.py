@@ -10,27 +10,32 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from sim.scenario.build import build_ecosystem
+from sim.core.rng import replicate_seed
+from sim.scenario.build import Blueprint, build_ecosystem
 
 __all__ = ["Task", "TaskResult", "run_task"]
 
 
 @dataclass(frozen=True)
 class Task:
-    """One (variant, replicate) of a scenario with its resolved configuration."""
+    """One (variant, replicate) of a scenario with its validated parameters (a blueprint).
+
+    A resolved configuration tree is accepted too (it is validated again when the task runs).
+    """
 
     variant: str
     replicate: int
     root_seed: int
-    config: dict[str, Any]
+    config: Blueprint | dict[str, Any]
     horizon_days: float
     tick_days: float
     seed_key: tuple[int, ...] = ()  # extra identity in the spawn key (independent sweep seeds)
     point: int = -1  # the sweep grid point, if any
+    index: int = 0  # position in its plan (names the task's part in the store)
+    unit: str = ""  # the plan's unit (resolved configuration) the task runs
 
 
 @dataclass
@@ -50,7 +55,7 @@ class TaskResult:
 def run_task(task: Task) -> TaskResult:
     """Run one task from scratch (nothing shared with any other task)."""
     started = time.perf_counter()
-    seed = np.random.SeedSequence(task.root_seed, spawn_key=(*task.seed_key, task.replicate))
+    seed = replicate_seed(task.root_seed, task.replicate, task.seed_key)
     ecosystem = build_ecosystem(task.config, seed, task.tick_days)
     # One BLAS thread: a simulation alternates many small products with other numpy work, and
     # waking BLAS threads for each costs more than the product (see sim.learn.linalg); tasks

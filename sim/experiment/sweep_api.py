@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.core.errors import ConfigError
+from sim.experiment.options import Options
 from sim.experiment.sweep import SweepResult, run_sweep
 from sim.experiment.sweep_plan import SweepPlan, design_points, grid_points, plan_sweep
 from sim.report.figures import save_figure
 from sim.report.sweep_figures import sweep_heatmap, sweep_lines
 from sim.scenario.resolve import load_scenario
 
-__all__ = ["draw_sweep_figures", "sweep"]
+__all__ = ["draw_sweep_figures", "sweep", "sweep_with"]
 
 
 def draw_sweep_figures(
@@ -56,7 +58,7 @@ def sweep(
     variants: Sequence[str] | None = None,
     overrides: Sequence[str] = (),
     jobs: int = 1,
-    executor: str | None = None,
+    executor: str | Executor | None = None,
     scheduler: str | None = None,
     seeding: str = "common",
     panels: Sequence[str] = (),
@@ -67,17 +69,55 @@ def sweep(
 
     Results stream into ``out``; calling again with the same arguments resumes.
     """
+    options = Options.make(
+        reps=reps,
+        seed=seed,
+        horizon_days=horizon_days,
+        overrides=overrides,
+        variants=variants,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        out=out,
+    )
+    return sweep_with(
+        scenario,
+        options,
+        grid=grid,
+        design=design,
+        seeding=seeding,
+        panels=panels,
+        figures=figures,
+        on_progress=on_progress,
+    )
+
+
+def sweep_with(
+    scenario: str | Path,
+    options: Options,
+    *,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    design: str | Path | None = None,
+    seeding: str = "common",
+    panels: Sequence[str] = (),
+    figures: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """:func:`sweep` with an :class:`Options` (the CLI's entry); ``options.out`` is required."""
+    options = options.checked()
+    if options.out is None:
+        raise ConfigError("a sweep needs an output folder", path="--out")
     if (grid is None) == (design is None):
         raise ConfigError("give exactly one of --grid and --design")
     points = grid_points(grid) if grid is not None else design_points(design)  # type: ignore[arg-type]
     plan, tasks = plan_sweep(
         scenario,
         points,
-        reps=reps,
-        seed=seed,
-        horizon_days=horizon_days,
-        variants=variants,
-        overrides=overrides,
+        reps=options.reps,
+        seed=options.seed,
+        horizon_days=options.horizon_days,
+        variants=options.variants or None,
+        overrides=options.overrides,
         seeding=seeding,  # type: ignore[arg-type]
     )
 
@@ -85,12 +125,5 @@ def sweep(
         return draw_sweep_figures(plan, summary, folder, panels)
 
     return run_sweep(
-        plan,
-        tasks,
-        out,
-        jobs=jobs,
-        executor=executor,
-        scheduler=scheduler,
-        on_progress=on_progress,
-        figures=draw if figures else None,
+        plan, tasks, options, on_progress=on_progress, figures=draw if figures else None
     )

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from sim.core.errors import ConfigError
 from sim.core.rng import name_key
+from sim.experiment.plan import Plan
 from sim.experiment.runner import Task
 from sim.scenario.overrides import parse_override, parse_values, toml_value
 from sim.scenario.resolve import Scenario, load_scenario
@@ -109,7 +110,9 @@ class SweepPlan:
     horizon_days: float
     overrides: tuple[str, ...]
     seeding: Seeding
+    tick_days: float = 1.0
     descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+    units: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The plan as JSON-ready data (stored in the sweep folder)."""
@@ -123,7 +126,12 @@ class SweepPlan:
             "horizon_days": self.horizon_days,
             "overrides": list(self.overrides),
             "seeding": self.seeding,
+            "tick_days": self.tick_days,
         }
+
+    def plan(self, tasks: Sequence[Task]) -> Plan:
+        """The experiment plan: its fingerprint holds every unit's resolved configuration."""
+        return Plan("sweep", self.scenario, self.source, self.to_json(), self.units, tuple(tasks))
 
 
 def plan_sweep(
@@ -156,21 +164,26 @@ def plan_sweep(
     replicates = reps or first.meta.replicates
     root_seed = first.meta.seed if seed is None else seed
     horizon = float(horizon_days or first.meta.horizon_days)
-    tasks = []
+    tasks: list[Task] = []
+    units: dict[str, dict[str, Any]] = {}
     for point, sc in zip(sweep_points, resolved, strict=True):
         for variant, config in sc.configs.items():
             key = (name_key(point.identity), name_key(variant)) if seeding == "independent" else ()
+            unit = f"{point.label} / {variant}"
+            units[unit] = config
             for r in range(replicates):
                 tasks.append(
                     Task(
                         variant,
                         r,
                         root_seed,
-                        config,
+                        sc.blueprints.get(variant, config),
                         horizon,
                         sc.meta.tick_days,
                         seed_key=key,
                         point=point.index,
+                        index=len(tasks),
+                        unit=unit,
                     )
                 )
     plan = SweepPlan(
@@ -184,6 +197,8 @@ def plan_sweep(
         horizon_days=horizon,
         overrides=tuple(overrides),
         seeding=seeding,
+        tick_days=first.meta.tick_days,
         descriptions=first.descriptions,
+        units=units,
     )
     return plan, tasks

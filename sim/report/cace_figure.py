@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-from sim.report.figures import STYLE
+from sim.report.figures import STYLE, new_figure
 
 __all__ = ["sensitivity_heatmap"]
 
@@ -20,8 +20,9 @@ def sensitivity_heatmap(sensitivity: pd.DataFrame, title: str = "", limit: float
     """
     values = sensitivity.to_numpy(dtype=float)
     rows, cols = values.shape
-    with plt.rc_context({**STYLE, "axes.grid": False}):
-        fig, ax = plt.subplots(figsize=(max(6.0, 0.55 * cols + 3), max(2.5, 0.6 * rows + 2)))
+    with matplotlib.rc_context({**STYLE, "axes.grid": False}):
+        fig = new_figure(max(6.0, 0.55 * cols + 3), max(2.5, 0.6 * rows + 2))
+        ax = fig.subplots()
         shown = np.clip(np.nan_to_num(values), -limit, limit)
         image = ax.imshow(
             shown, cmap="RdBu_r", norm=TwoSlopeNorm(0.0, -limit, limit), aspect="auto"

@@ -11,16 +11,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.analysis.bands import trajectory_bands
 
-__all__ = ["panel_label", "save_figure", "variant_figure"]
+__all__ = ["new_figure", "panel_label", "save_figure", "variant_figure"]
 
 STYLE = {
     "svg.hashsalt": "debtsim",
@@ -30,6 +28,13 @@ STYLE = {
     "axes.grid": True,
     "grid.alpha": 0.3,
 }
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure on its own Agg canvas: no pyplot, no global backend, nothing to close."""
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def parse_panel(panel: str) -> tuple[str, str, str | None]:
@@ -68,11 +73,12 @@ def variant_figure(
     panels = list(panels) or sorted(metrics["metric"].unique())
     ran = list(dict.fromkeys(metrics["variant"]))
     variants = [v for v in variants if v in ran] or ran
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         cols = 2 if len(panels) > 1 else 1
         rows = (len(panels) + cols - 1) // cols
-        fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 3.8 * rows), squeeze=False)
-        colors = plt.get_cmap("tab10")
+        fig = new_figure(6.4 * cols, 3.8 * rows)
+        axes = fig.subplots(rows, cols, squeeze=False)
+        colors = matplotlib.colormaps["tab10"]
         styles = ["-", "--", ":", "-."]
         for ax, panel in zip(axes.ravel(), panels, strict=False):
             metric, entity, panel_system = parse_panel(panel)
@@ -145,12 +151,11 @@ def save_figure(fig: Figure, folder: str | Path, stem: str) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             final = folder / f"{stem}.{ext}"
             tmp = folder / f".{stem}.{ext}.tmp"
             fig.savefig(tmp, format=ext, dpi=110, metadata=meta)
             os.replace(tmp, final)
             written.append(final)
-    plt.close(fig)
     return written

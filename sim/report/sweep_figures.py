@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.report.figures import STYLE, panel_label, parse_panel
+from sim.report.figures import STYLE, new_figure, panel_label, parse_panel
 
 __all__ = ["sweep_heatmap", "sweep_lines"]
 
@@ -32,11 +32,12 @@ def sweep_lines(
     system: str | None = None,
 ) -> Figure:
     """Each panel: the metric against ``key``, one line per variant (and system), CI bands."""
-    with plt.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):
         cols = 2 if len(panels) > 1 else 1
         rows = (len(panels) + cols - 1) // cols
-        fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 3.8 * rows), squeeze=False)
-        colors = plt.get_cmap("tab10")
+        fig = new_figure(6.4 * cols, 3.8 * rows)
+        axes = fig.subplots(rows, cols, squeeze=False)
+        colors = matplotlib.colormaps["tab10"]
         for ax, panel in zip(axes.ravel(), panels, strict=False):
             data = _rows(summary, panel, system)
             lines = list(dict.fromkeys(zip(data["variant"], data["system"], strict=True)))
@@ -75,10 +76,9 @@ def sweep_heatmap(
     data = _rows(summary, panel, system)
     variants = list(dict.fromkeys(data["variant"]))
     x_key, y_key = keys
-    with plt.rc_context({**STYLE, "axes.grid": False}):
-        fig, axes = plt.subplots(
-            1, len(variants), figsize=(5.2 * len(variants), 4.4), squeeze=False
-        )
+    with matplotlib.rc_context({**STYLE, "axes.grid": False}):
+        fig = new_figure(5.2 * len(variants), 4.4)
+        axes = fig.subplots(1, len(variants), squeeze=False)
         values = data["mean"].to_numpy()
         low, high = (np.nanmin(values), np.nanmax(values)) if len(values) else (0, 1)
         image = None

@@ -1,8 +1,15 @@
-"""From a resolved configuration tree to wired components and an ecosystem."""
+"""From a resolved configuration tree to wired components and an ecosystem.
+
+:func:`prepare` validates a tree once into a :class:`Blueprint`: frozen, picklable, validated
+parameters per component. An experiment's tasks carry blueprints, so workers build their
+ecosystem without parsing or validating anything again.
+"""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,7 +20,65 @@ from sim.core.params import suggest
 from sim.engine.component import Component
 from sim.engine.environment import Ecosystem
 
-__all__ = ["build_components", "build_ecosystem", "check_wiring"]
+__all__ = [
+    "Blueprint",
+    "ComponentSpec",
+    "blueprint_of",
+    "build_components",
+    "build_ecosystem",
+    "check_wiring",
+    "prepare",
+]
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """One validated component: its class, name, parameters and owner."""
+
+    cls: type[Component]
+    name: str
+    params: Any
+    owner: str
+    servers: tuple[str, ...] | None = None  # a world's serving systems
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """A validated configuration: every component's spec, in wiring order."""
+
+    components: tuple[ComponentSpec, ...]
+
+    def instantiate(self) -> list[Component]:
+        """Fresh components (parameters copied: no state is shared between two builds)."""
+        built = []
+        for spec in copy.deepcopy(self.components):
+            component = spec.cls(spec.name, spec.params, spec.owner)
+            if spec.servers is not None:
+                component.servers = list(spec.servers)  # type: ignore[attr-defined]
+            built.append(component)
+        return built
+
+
+def prepare(config: Mapping[str, Any]) -> Blueprint:
+    """Validate a resolved tree once (static checks included) into a :class:`Blueprint`."""
+    return blueprint_of(build_components(config))
+
+
+def blueprint_of(components: list[Component]) -> Blueprint:
+    """The blueprint of freshly built (validated, not yet wired) components."""
+    specs = []
+    for component in components:
+        servers = getattr(component, "servers", None) if component.section == "world" else None
+        specs.append(
+            ComponentSpec(
+                type(component),
+                component.name,
+                component.params,
+                component.owner,
+                tuple(servers) if servers is not None else None,
+            )
+        )
+    return Blueprint(tuple(specs))
 
 
 def _make(section: str, name: str, raw: Any, path: str, default_kind: str | None) -> Component:
@@ -88,9 +153,12 @@ def check_wiring(ecosystem: Ecosystem) -> None:
 
 
 def build_ecosystem(
-    config: Mapping[str, Any], seed: np.random.SeedSequence | int, tick_days: float = 1.0
+    config: Mapping[str, Any] | Blueprint,
+    seed: np.random.SeedSequence | int,
+    tick_days: float = 1.0,
 ) -> Ecosystem:
-    """A wired ecosystem ready to run."""
-    ecosystem = Ecosystem(build_components(config), seed, tick_days)
+    """A wired ecosystem ready to run (from a blueprint, nothing is parsed again)."""
+    built = config.instantiate() if isinstance(config, Blueprint) else build_components(config)
+    ecosystem = Ecosystem(built, seed, tick_days)
     ecosystem.wire()
     return ecosystem

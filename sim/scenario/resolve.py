@@ -16,7 +16,7 @@ from sim.components.registry import load_family_module
 from sim.core.errors import ConfigError
 from sim.core.params import from_mapping, suggest
 from sim.engine.environment import Ecosystem
-from sim.scenario.build import build_components, check_wiring
+from sim.scenario.build import Blueprint, blueprint_of, build_components, check_wiring
 from sim.scenario.loader import find_scenario, read_scenario_file
 from sim.scenario.overrides import (
     deep_merge,
@@ -48,6 +48,7 @@ class Scenario:
     configs: dict[str, dict[str, Any]]
     descriptions: dict[str, str] = field(default_factory=dict)
     sweep: SweepSpec = field(default_factory=SweepSpec)
+    blueprints: dict[str, Blueprint] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -127,9 +128,12 @@ def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch
     return patches
 
 
-def validate_tree(config: Mapping[str, Any]) -> None:
-    """Build every component of a resolved tree and check its wiring (nothing runs)."""
-    check_wiring(Ecosystem(build_components(config), seed=0))
+def validate_tree(config: Mapping[str, Any]) -> Blueprint:
+    """Validate a resolved tree once: its blueprint, with the wiring checked (nothing runs)."""
+    components = build_components(config)
+    blueprint = blueprint_of(components)  # before wiring: parameters only
+    check_wiring(Ecosystem(components, seed=0))
+    return blueprint
 
 
 def load_scenario(
@@ -195,13 +199,14 @@ def resolve_tree(
                     path="--variant",
                 )
         configs: dict[str, dict[str, Any]] = {}
+        blueprints: dict[str, Blueprint] = {}
         for name in chosen:
             resolved = patches[name].apply(base)
             for key, value in late:
                 if key.split(".")[0] not in DESCRIPTIVE_KEYS:
                     resolved = set_path(resolved, key, value)
             try:
-                validate_tree(resolved)
+                blueprints[name] = validate_tree(resolved)
             except ConfigError as error:
                 prefix = f"variant {name!r}: " if name != meta.baseline else ""
                 raise ConfigError(prefix + error.detail, path=error.path) from None
@@ -209,4 +214,4 @@ def resolve_tree(
     except ConfigError as error:
         raise error.located(source=source) from None
     descriptions = {name: patches[name].description for name in configs}
-    return Scenario(source, meta, teaching, figure, configs, descriptions, sweep)
+    return Scenario(source, meta, teaching, figure, configs, descriptions, sweep, blueprints)

@@ -53,7 +53,9 @@ def test_sweep_writes_tidy_results_with_one_column_per_key(serial):
 
 
 def test_local_processes_give_identical_results(serial, tmp_path):
-    sim.sweep(SCENARIO, grid=GRID, out=tmp_path, executor="local", jobs=2, figures=False, **SMALL)
+    sim.sweep(
+        SCENARIO, grid=GRID, out=tmp_path, executor="processes", jobs=2, figures=False, **SMALL
+    )
     assert_frame_equal(frames(serial), frames(tmp_path))
 
 

@@ -4,7 +4,7 @@
 :func:`check_components` builds an ecosystem from a resolved configuration and checks, for every
 component in it (or only those of the given classes):
 
-- the class keeps the fixed lifecycle (not a transitional legacy class; a known section; frozen
+- the class keeps the fixed lifecycle (a known section; frozen
   ``Params``; an ML system's ``Params`` has ``serves``, ``inputs`` and a ``training`` table);
 - ``__init__`` draws nothing and binds nothing (no environment, no random stream);
 - every read has a producer and every contract holds (wiring);
@@ -46,8 +46,6 @@ def _fail(component: Component | type, rule: str) -> ConformanceError:
 
 
 def _check_class(cls: type[Component]) -> None:
-    if getattr(cls, "legacy_lifecycle", False):
-        raise _fail(cls, "still on the transitional legacy lifecycle")
     if cls.section not in SECTION_NAMES:
         raise _fail(cls, f"section {cls.section!r} is not one of {', '.join(SECTION_NAMES)}")
     params = getattr(cls, "Params", None)

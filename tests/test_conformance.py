@@ -45,8 +45,6 @@ REGISTERED = sorted(
 
 @pytest.mark.parametrize(("section", "kind", "cls"), REGISTERED, ids=lambda v: str(v))
 def test_every_registered_component_conforms(section, kind, cls) -> None:
-    if getattr(cls, "legacy_lifecycle", False):
-        pytest.skip("TRANSITIONAL: not yet moved onto the shared lifecycle")
     assert (section, kind) in EXAMPLES, f"no scenario or example uses {section} kind {kind!r}"
     check_component(cls, EXAMPLES[(section, kind)], horizon_days=5.0)
 

@@ -92,12 +92,8 @@ def load_family_module(module: str, path: str = "scenario.families") -> Family:
 
 
 def _assemble() -> dict[str, dict[str, type[Component]]]:
-    from sim.components.legacy_registry import LEGACY  # TRANSITIONAL
-
-    table: dict[str, dict[str, type[Component]]] = {
-        s: dict(LEGACY.get(s, {})) for s in SECTION_NAMES
-    }
-    owner: dict[type, str] = {cls: "legacy" for kinds in LEGACY.values() for cls in kinds.values()}
+    table: dict[str, dict[str, type[Component]]] = {s: {} for s in SECTION_NAMES}
+    owner: dict[type, str] = {}
     for family in families():
         for cls in family.components:
             if cls.section not in table:

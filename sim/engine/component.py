@@ -44,8 +44,6 @@ class Component:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if getattr(cls, "legacy_lifecycle", False):
-            return  # TRANSITIONAL: a component not yet moved onto its family's lifecycle
         for name, hook in FINAL_METHODS.items():
             if name in cls.__dict__:
                 raise TypeError(

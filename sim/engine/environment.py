@@ -66,8 +66,6 @@ class Ecosystem:
         self.wired = True
         bus = self.env.signals
         bus.locations = {c.name: key_path(c) for c in self.components}
-        if any(getattr(c, "legacy_lifecycle", False) for c in self.components):
-            bus.phase = "running"  # TRANSITIONAL: old components exchange values while wiring
         for component in self.components:
             component.bind(bus)
         bus.check()
@@ -78,9 +76,7 @@ class Ecosystem:
             return
         self.wire()
         bus = self.env.signals
-        # TRANSITIONAL: components not yet on the base lifecycle read signals while setting up
-        legacy = any(getattr(c, "legacy_lifecycle", False) for c in self.components)
-        bus.phase = "running" if legacy else "setup"
+        bus.phase = "setup"
         for component in self.components:
             component.setup(self.env)
         self.set_up_done = True
@@ -89,9 +85,7 @@ class Ecosystem:
         """Run the full lifecycle up to ``horizon_days``; return the recorder."""
         self.set_up()
         bus = self.env.signals
-        legacy = any(getattr(c, "legacy_lifecycle", False) for c in self.components)
-        if not legacy:
-            bus.phase = "starting"
+        bus.phase = "starting"
         for component in self.components:
             component.start()
         # Fires after every process's first step: from then on every process is listening.

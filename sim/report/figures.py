@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -20,7 +22,7 @@ from sim.analysis.bands import trajectory_bands
 
 __all__ = ["new_figure", "panel_label", "save_figure", "variant_figure"]
 
-STYLE = {
+STYLE: dict[Any, Any] = {  # matplotlib rcParams (keys typed as literals by matplotlib)
     "svg.hashsalt": "debtsim",
     "font.size": 11,
     "axes.spines.top": False,
@@ -113,7 +115,7 @@ def variant_figure(
             ax.set_xlabel("day")
         for ax in axes.ravel()[len(panels) :]:
             ax.set_visible(False)
-        legend: dict[str, object] = {}
+        legend: dict[str, Artist] = {}
         for ax in axes.ravel():
             for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
                 legend.setdefault(label, handle)

@@ -22,9 +22,6 @@ from sim.testing import check_components
 ROOT = Path(__file__).resolve().parents[2]
 COMPONENTS = ROOT / "sim" / "components"
 TEMPLATE = ROOT / "docs" / "template"
-TRANSITIONAL = {  # flat modules allowed while families move
-    "legacy_registry",
-}
 
 
 def _family_dirs() -> list[Path]:
@@ -69,10 +66,7 @@ def test_a_family_imports_only_base_its_own_modules_and_lower_layers() -> None:
 
 def test_components_hold_only_families_and_the_registry() -> None:
     flat = {p.stem for p in COMPONENTS.glob("*.py")} - {"__init__", "registry"}
-    legacy = {
-        m.split(".")[-1] for m in _imports(COMPONENTS / "legacy_registry.py") if "components." in m
-    }
-    assert flat <= TRANSITIONAL | legacy, sorted(flat - TRANSITIONAL - legacy)
+    assert not flat, f"modules outside a family: {sorted(flat)}"
 
 
 def test_every_component_class_is_registered_exactly_once() -> None:
@@ -80,7 +74,7 @@ def test_every_component_class_is_registered_exactly_once() -> None:
     for section, kinds in registry.sections().items():
         for kind, cls in kinds.items():
             assert cls not in seen, f"{cls.__name__} registered as {seen[cls]} and {kind}"
-            assert cls.kind == kind or getattr(cls, "legacy_lifecycle", False)
+            assert cls.kind == kind
             assert cls.section == section
             seen[cls] = kind
     assert any(issubclass(c, World) for c in seen) and any(issubclass(c, MLSystem) for c in seen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,32 @@ def test_scenario_runs_briefly_and_draws(path: Path, tmp_path: Path) -> None:
             rows = rows[rows.system == system]
         assert not rows.empty, f"figure panel {panel!r} has no data"
     assert (tmp_path / "run" / "figures" / f"{path.stem}.png").is_file()
+    for variant in scenario.variants:
+        systems = set(scenario.configs[variant].get("systems", {}))
+        _every_system_has_one_lifecycle(result, variant, systems)
+
+
+def _every_system_has_one_lifecycle(result: sim.RunResult, variant: str, systems: set[str]) -> None:
+    """Every system records its serving model's version from day 0, and its events agree."""
+    metrics = result.metrics[result.metrics.variant == variant]
+    versions = metrics[metrics.metric == "model_version"]
+    assert set(versions.system) == systems, f"{variant}: model_version of {set(versions.system)}"
+    events = result.events[result.events.variant == variant]
+    for (replicate, system), rows in versions.groupby(["replicate", "system"]):
+        assert rows.day.min() == 0.0, f"{variant}/{system}: no model_version on day 0"
+        mine = events[(events.replicate == replicate) & (events.system == system)]
+        details = [json.loads(d) for d in mine.detail]
+        retrained = [
+            d["version"] for e, d in zip(mine.event, details, strict=True) if e == "retrain"
+        ]
+        deployed = [d["version"] for e, d in zip(mine.event, details, strict=True) if e == "deploy"]
+        assert all(isinstance(v, int) for v in retrained + deployed), (variant, system)
+        assert retrained == sorted(set(retrained)), f"{variant}/{system}: versions not increasing"
+        assert set(deployed) <= set(retrained) | {1}, (
+            f"{variant}/{system}: deployed an unknown version"
+        )
+        served = set(rows.value.astype(int))
+        assert served <= set(deployed) | {0}, f"{variant}/{system}: serves {served - set(deployed)}"
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

@@ -78,7 +78,7 @@ def test_the_log_sums_interactions_over_its_window() -> None:
     log.add(1.0, Choices(1.0, 2, "r", np.array([7, 2, 3, 11])))
     log.add(2.0, Choices(2.0, 3, "r", np.array([8, -1, 4, 0])))
     np.testing.assert_allclose(log.gram, attributes.T @ attributes)
-    window = log.window(2.0, 2.0)  # days 1 and 2
+    window = log.window(3.0, 2.0)  # days 1 and 2
     expected = np.zeros((4, 3))
     for day_picks in ([7, 2, 3, 11], [8, -1, 4, 0]):
         for user, item in enumerate(day_picks):

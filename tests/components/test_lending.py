@@ -50,14 +50,14 @@ def test_a_learning_lender_refits_every_morning_after_its_burn_in():
 
 def test_label_delay_window_and_deploy_latency_shift_the_refits():
     """With loans reaching the log 3 days late, the 200 burn-in applicants (days 0-1) are all
-    logged by day 4, so the first re-fit is on day 5, on days 0-1; a 3-day window, ``(now − 3,
-    now]``, trains at the start of day t on days t − 2 and t − 1; a 1-day deploy latency serves
+    logged by day 4, so the first re-fit is on day 5, on days 0-1; a 3-day window, ``[now − 3,
+    now)``, trains at the start of day t on days t − 3 … t − 1; a 1-day deploy latency serves
     each fit a day later (and the next retrain comes ``every_days`` after the deploy)."""
     delayed = _events(_run("retuned", "systems.lender.training.label_delay_days=3"), "retrain")
     assert delayed.day.tolist() == [5.0, 6.0, 7.0]
     assert [d["rows"] for d in delayed.detail] == [200, 300, 400]
     window = _events(_run("retuned", "systems.lender.training.window_days=3"), "retrain")
-    assert [d["rows"] for d in window.detail] == [200] * 6
+    assert [d["rows"] for d in window.detail] == [200] + [300] * 5
     late = _run("retuned", "systems.lender.training.deploy_latency_days=1")
     assert _events(late, "retrain").day.tolist() == [2.0, 4.0, 6.0]  # 1 day after a deploy
     assert _events(late, "deploy").day.tolist() == [0.0, 3.0, 5.0, 7.0]

@@ -48,7 +48,7 @@ def test_count_log_windows_and_totals(window):
     log.resize(2, 3)
     log.add_counts(0.0, np.array([0, 1]), np.array([[0, 1], [2, 1]]), np.array([[1, 0], [1, 1]]))
     log.add_counts(5.0, np.array([0]), np.array([[0, 2]]), np.array([[0, 0]]))
-    imps, clicks = log.window(5.0, window)
+    imps, clicks = log.window(6.0, window)  # at the start of day 6
     if window == 0:  # everything
         assert imps.tolist() == [[2, 1, 1], [0, 1, 1]]
         assert clicks.tolist() == [[1, 0, 0], [0, 1, 1]]

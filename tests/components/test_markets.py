@@ -32,7 +32,7 @@ def test_the_regressor_retrains_daily_on_its_last_1000_rows() -> None:
     retrains = _retrains(result.events, "regressor")
     assert list(retrains.day) == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
     assert list(retrains.version) == [2, 3, 4, 5, 6, 7, 8]  # version 1: fitted on the history
-    assert (retrains.rows == 1000).all()  # 51-day window at 20 rows a day: days t − 49 … t
+    assert (retrains.rows == 1000).all()  # 50-day window at 20 rows a day: days t − 49 … t
     versions = result.metrics.query("metric == 'model_version' and system == 'regressor'")
     assert list(versions.value) == [1, 2, 3, 4, 5, 6, 7, 8]
 

@@ -38,11 +38,11 @@ def _events(result: sim.RunResult, event: str, system: str = "forecaster") -> pd
 
 def test_the_forecaster_starts_from_history_and_retrains_weekly_on_its_window():
     """Version 1 (the history's mean) at time 0; a retrain every 7 days at the start of the day.
-    The window is the shared ``(now − 28, now]``: at the start of day 28 it holds days 1-27."""
+    The window is the shared ``[now − 28, now)``: at the start of day 28 it holds days 0-27."""
     result = _run()
     retrains = _events(result, "retrain")
     assert retrains.day.tolist() == [7.0, 14.0, 21.0, 28.0, 35.0]
-    assert [d["days"] for d in retrains.detail] == [7, 14, 21, 27, 27]
+    assert [d["days"] for d in retrains.detail] == [7, 14, 21, 28, 28]
     assert [d["version"] for d in retrains.detail] == [2, 3, 4, 5, 6]
     deploys = _events(result, "deploy")
     assert deploys.day.tolist() == [0.0, 7.0, 14.0, 21.0, 28.0, 35.0]

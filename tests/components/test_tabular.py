@@ -37,8 +37,8 @@ def test_retrains_follow_the_cadence_and_the_window():
     )
     retrains = _events(result, "retrain")
     rows = dict(zip(retrains.day, retrains.detail.map(lambda d: d["rows"]), strict=True))
-    # start-of-day retrains see the days before: 0–4 on day 5, then the last 9 whole days
-    assert rows == {5.0: 500, 10.0: 900, 15.0: 900, 20.0: 900, 25.0: 900}
+    # start-of-day retrains see the days before: 0–4 on day 5, then the last 10 whole days
+    assert rows == {5.0: 500, 10.0: 1000, 15.0: 1000, 20.0: 1000, 25.0: 1000}
 
 
 def test_a_label_delay_of_d_days_hides_the_last_d_days():

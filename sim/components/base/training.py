@@ -56,10 +56,12 @@ class OutcomeLog:
         self.entries.append((day, outcome))
 
     def window(self, now: float, window_days: float) -> list[Any]:
-        """The outcomes published in ``(now - window_days, now]`` (all if ``window_days`` = 0).
+        """The outcomes published in ``[now - window_days, now)``: the last ``window_days`` days.
 
-        Older entries are dropped for good: the window only moves forward.
+        With ``window_days`` = 0, every outcome logged so far. Older entries are dropped for
+        good: the window only moves forward.
         """
-        if window_days > 0:
-            self.entries = [(d, o) for d, o in self.entries if d > now - window_days]
-        return [o for d, o in self.entries if d <= now]
+        if window_days <= 0:
+            return [o for d, o in self.entries if d <= now]
+        self.entries = [(d, o) for d, o in self.entries if d >= now - window_days]
+        return [o for d, o in self.entries if d < now]

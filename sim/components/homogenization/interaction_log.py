@@ -74,12 +74,12 @@ class InteractionLog:
             np.add.at(self.rhs, users, attributes)
 
     def window(self, now: float, window_days: float) -> InteractionWindow:
-        """The sums over the interactions published in ``(now − window_days, now]`` (0: all)."""
+        """The sums over the interactions of ``[now − window_days, now)`` (0: all so far)."""
         if window_days <= 0:
             return InteractionWindow(self.gram, self.rhs, self.steps)
-        self.days = {d: v for d, v in self.days.items() if d > now - window_days}
+        self.days = {d: v for d, v in self.days.items() if d >= now - window_days}
         rhs = np.zeros_like(self.rhs)
         for day, delta in self.days.items():
-            if day <= now:
+            if day < now:
                 rhs += delta
         return InteractionWindow(self.gram, rhs, self.steps)

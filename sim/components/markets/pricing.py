@@ -11,7 +11,7 @@ sees again. Before day 0 the market published ``history_rows`` true prices, reco
 
 System (``price_regressor``): ridge regression retrained by the shared pipeline every
 ``training.every_days`` on the rows recorded in its ``training.window_days`` window (at 20 rows a
-day, ``window_days = 51`` holds the last 1000 rows: the window ``(now − 51, now]`` of a retrain at
+day, ``window_days = 50`` holds the last 1000 rows: the window ``[now − 50, now)`` of a retrain at
 the start of day ``t + 1`` covers days ``t − 49 … t``). It records, for its *serving* model,
 ``error_observed`` (MAE on its window: the team's dashboard) and, through an audit read of a
 truth-labelled test set, ``error_true``. With ``training.learn_from = "holdout"`` it learns only
@@ -111,7 +111,7 @@ class RegressorParams:
     inputs: tuple[str, ...] = param(["world.history", "world.prices"], doc="signals it reads")
     l2: float = param(1.0, ge=0, doc="ridge penalty")
     training: TrainingParams = table(
-        TrainingParams(every_days=1.0, window_days=51.0), doc="training pipeline"
+        TrainingParams(every_days=1.0, window_days=50.0), doc="training pipeline"
     )
 
 

@@ -10,7 +10,7 @@ System (``momentum_trader``): predicts today's return from yesterday's, ``r̂_t 
 by least squares on the (yesterday, today) pairs of its ``training.window_days`` window, and
 orders ``q = aggressiveness · r̂`` (capped at ``position_limit``). The shared pipeline retrains
 it every ``training.every_days`` (0: it keeps its day-0 model, fitted on the history); a window
-``(now − 251, now]`` at the start of day ``t + 1`` holds the 250 days ``t − 249 … t``. Its own
+``[now − 250, now)`` at the start of day ``t + 1`` holds the 250 days ``t − 249 … t``. Its own
 orders move the returns it learns from: ``b`` is pulled towards
 ``b_true + λ · aggressiveness · Σ b_i``, so the more traders adapt, the larger the gain. Each is
 stable alone when ``λ · aggressiveness < 1``; two adaptive ones need ``2 λ · aggressiveness < 1``.
@@ -112,7 +112,7 @@ class TraderParams:
     )
     impact_estimate: float = param(1.0, ge=0, doc="λ̂ used to remove the order flow's impact")
     training: TrainingParams = table(
-        TrainingParams(every_days=5.0, window_days=251.0), doc="training pipeline"
+        TrainingParams(every_days=5.0, window_days=250.0), doc="training pipeline"
     )
 
 

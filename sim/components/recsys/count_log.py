@@ -57,14 +57,14 @@ class CountLog:
             self.days[day] = (imps + shown, clk + clicked)
 
     def window(self, now: float, window_days: float) -> tuple[np.ndarray, np.ndarray]:
-        """Summed (impressions, clicks) of the days in ``(now - window_days, now]`` (0: all)."""
+        """Summed (impressions, clicks) of the days ``[now - window_days, now)`` (0: all so far)."""
         if window_days <= 0:
             return self.total_impressions.copy(), self.total_clicks.copy()
-        self.days = {d: v for d, v in self.days.items() if d > now - window_days}
+        self.days = {d: v for d, v in self.days.items() if d >= now - window_days}
         imps = np.zeros(self.shape, dtype=np.int64)
         clk = np.zeros(self.shape, dtype=np.int64)
         for day, (i, c) in self.days.items():
-            if day <= now:
+            if day < now:
                 imps += i
                 clk += c
         return imps, clk

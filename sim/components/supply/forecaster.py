@@ -1,10 +1,10 @@
 """A demand forecaster (one team's ML system): learns daily demand per (store, product) from sales.
 
 It starts from a model fitted on uncensored history (version 1 at time 0), then the shared
-training pipeline retrains it every ``training.every_days`` on the sales published in the window
-``(now − window_days, now]`` and deploys it, publishing a :class:`Forecast` on
-``<name>.forecast``. It never sees demand, only sales: where the shelf ran empty the sale is a
-lower bound. Estimators:
+training pipeline retrains it every ``training.every_days`` on the sales of the last
+``window_days`` days (the window ``[now − window_days, now)``) and deploys it, publishing a
+:class:`Forecast` on ``<name>.forecast``. It never sees demand, only sales: where the shelf ran
+empty the sale is a lower bound. Estimators:
 
 - ``sales_mean``: the mean of sales (what a dashboard calls demand; biased down by stock-outs);
 - ``censored_mle``: the Poisson rate that maximises the censored likelihood (stock-outs are

@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 bad input (file, key, value, argument) with one message
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+NO_CI = "1 replicate: no confidence interval"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,7 +80,7 @@ def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
         metavar="KEY=VALUE",
         help="override a setting, e.g. systems.ranker.policy.epsilon=0.2",
     )
-    parser.add_argument("--variant", action="append", default=[], help="only this variant")
+    _variant_option(parser)
     parser.add_argument("--jobs", type=_positive_int, default=1, help="workers")
     parser.add_argument(
         "--executor",
@@ -94,6 +96,23 @@ def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
     )
     parser.add_argument("--out", help="output folder (default runs/<scenario>-<kind>-<time>)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar or log lines")
+
+
+def _variant_option(parser: argparse.ArgumentParser) -> None:
+    """``--variant a b`` and ``--variant a --variant b`` both select variants a and b."""
+    parser.add_argument(
+        "--variant",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="only these variants (--variant a b, or --variant a --variant b)",
+    )
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 variant``, ``2 variants`` (``many``: an irregular plural)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def _options(args: argparse.Namespace, kind: str) -> Options:
@@ -171,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate scenarios without running them")
     check.add_argument("scenarios", nargs="+", help="scenario files or catalogue names")
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    _variant_option(check)
 
     sub.add_parser("list", help="list the scenario catalogue")
 
@@ -201,10 +221,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         reused = f" ({result.reused} read back from an earlier session)" if result.reused else ""
         print(
-            f"{manifest['scenario']}: {len(variants)} variants × {manifest['replicates']} "
-            f"replicates{reused} in {manifest['wall_seconds']:.1f} s on "
-            f"{manifest['executor']} → {options.out}"
+            f"{manifest['scenario']}: {plural(len(variants), 'variant')} × "
+            f"{plural(manifest['replicates'], 'replicate')}{reused} in "
+            f"{manifest['wall_seconds']:.1f} s on {manifest['executor']} → {options.out}"
         )
+    _print_not_applied(manifest.get("overrides_not_applied", {}))
     _print_headline(result.summary, variants, list(result.figure_spec.get("panels", [])))
     return EXIT_OK
 
@@ -232,12 +253,16 @@ def _print_headline(summary: pd.DataFrame, variants: list[str], panels: list[str
             key = (variant, system, column)
             if key in cells.index:
                 mean, half = cells.loc[key, ["mean", "half"]].to_numpy(float).ravel()
-                row.append(f"{f'{mean:.4g} ± {half:.2g}':>24}")
+                cell = f"{mean:.4g}" if math.isnan(half) else f"{mean:.4g} ± {half:.2g}"
+                row.append(f"{cell:>24}")
             else:
                 row.append(f"{'':>24}")
         print(f"{name:{width}}  " + "  ".join(row))
     n = int(summary["n"].max()) if len(summary) else 0
-    print(f"(mean ± 95% CI half-width over {n} replicates; all metrics in summary.csv)")
+    if n == 1:
+        print(f"(means; {NO_CI}; all metrics in summary.csv)")
+    else:
+        print(f"(mean ± 95% CI half-width over {n} replicates; all metrics in summary.csv)")
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -262,11 +287,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if result.nothing_to_do:
         print(f"{options.out} already holds this sweep (same arguments): nothing to do")
         return EXIT_OK
-    points = len(result.manifest["points"])
+    manifest = result.manifest
     print(
-        f"{result.manifest['scenario']}: {points} points × {len(result.manifest['variants'])} "
-        f"variants × {result.manifest['replicates']} replicates → {options.out}"
+        f"{manifest['scenario']}: {plural(len(manifest['points']), 'point')} × "
+        f"{plural(len(manifest['variants']), 'variant')} × "
+        f"{plural(manifest['replicates'], 'replicate')} → {options.out}"
     )
+    if manifest["replicates"] == 1:
+        print(NO_CI)
     return EXIT_OK
 
 
@@ -283,15 +311,20 @@ def _cmd_cace(args: argparse.Namespace) -> int:
         print(f"{options.out} already holds this study (same arguments): nothing to do")
     changes = result.changes
     moved = changes[(changes["ci_low"] > 0) | (changes["ci_high"] < 0)]
+    replicates = result.manifest["replicates"]
     print(
         f"{result.manifest['scenario']} ({result.manifest['variant']}): "
-        f"{len(args.perturb)} perturbations × {result.manifest['replicates']} paired "
-        f"replicates → {options.out}"
+        f"{plural(len(args.perturb), 'perturbation')} × {replicates} paired "
+        f"{'replicate' if replicates == 1 else 'replicates'} → {options.out}"
     )
+    if replicates == 1:
+        print(f"{NO_CI}: no output can be shown to move (cace.csv holds the changes)")
+        return EXIT_OK
     for perturbation in args.perturb:
         rows = moved[moved["perturbation"] == perturbation]
         rows = rows.reindex(rows["relative_change"].abs().sort_values(ascending=False).index)
-        print(f"\n{perturbation}: {len(rows)} outputs moved (95% CI excludes 0)")
+        moved_outputs = plural(len(rows), "output")
+        print(f"\n{perturbation}: {moved_outputs} moved (95% CI excludes 0)")
         for _, row in rows.head(8).iterrows():
             output = f"{row['system']}:{row['metric']}" + (
                 f":{row['entity']}" if row["entity"] else ""
@@ -304,12 +337,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from sim.scenario.resolve import load_scenario
 
     for name in args.scenarios:
-        scenario = load_scenario(name, args.set)
+        scenario = load_scenario(name, args.set, args.variant or None)
         print(
-            f"ok  {scenario.source}: {len(scenario.configs)} variants "
+            f"ok  {scenario.source}: {plural(len(scenario.configs), 'variant')} "
             f"({', '.join(scenario.variants)})"
         )
+        _print_not_applied(scenario.not_applied)
     return EXIT_OK
+
+
+def _print_not_applied(not_applied: dict[str, dict[str, str]]) -> None:
+    """One line per variant a ``--set`` does not apply to (a key it does not have)."""
+    for variant, reasons in not_applied.items():
+        for text, reason in reasons.items():
+            print(f"    --set {text} does not apply to variant {variant!r}: {reason}")
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

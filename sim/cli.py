@@ -293,6 +293,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         f"{plural(len(manifest['variants']), 'variant')} × "
         f"{plural(manifest['replicates'], 'replicate')} → {options.out}"
     )
+    for variant, reasons in manifest.get("keys_not_applied", {}).items():
+        for key, reason in reasons.items():
+            print(f"    {key} does not apply to variant {variant!r}: {reason}")
     if manifest["replicates"] == 1:
         print(NO_CI)
     return EXIT_OK

@@ -177,6 +177,7 @@ def run_sweep(
                 "descriptions": sweep.descriptions,
                 "tasks_reused": execution.reused,
                 "figure": figure_spec or {},
+                "keys_not_applied": sweep.not_applied,
             },
         )
         if figures is not None:

@@ -213,10 +213,12 @@ def resolve_tree(
         blueprints: dict[str, Blueprint] = {}
         not_applied: dict[str, dict[str, str]] = {}
         refusals: dict[str, list[ConfigError]] = {}
+        patched = {name: patches[name].apply(base) for name in patches}
+        components = _Components.of(patched.values(), settings)
         for name in chosen:
             prefix = f"variant {name!r}: " if name != meta.baseline else ""
             try:
-                resolved, blueprint, skipped = _resolve_variant(patches[name].apply(base), settings)
+                resolved, blueprint, skipped = _resolve_variant(patched[name], settings, components)
             except ConfigError as error:
                 raise ConfigError(prefix + error.detail, path=error.path) from None
             for text, refusal in skipped.items():
@@ -247,33 +249,69 @@ class _Override:
     value: Any
 
 
-def _missing_component(tree: Mapping[str, Any], key: str) -> UnknownKeyError | None:
+@dataclass(frozen=True)
+class _Components:
+    """The components some variant of the file has, and those the ``--set``s add."""
+
+    declared: frozenset[tuple[str, str]]  # (section, name)
+    added: frozenset[tuple[str, str]]  # a --set gives its kind: it is defined on the command line
+
+    @classmethod
+    def of(cls, trees: Iterable[Mapping[str, Any]], settings: Sequence[_Override]) -> _Components:
+        declared = {
+            (section, name)
+            for tree in trees
+            for section in COMPONENT_SECTIONS
+            if isinstance(tree.get(section), Mapping)
+            for name in tree[section]
+        }
+        added = set()
+        for setting in settings:
+            parts = setting.key.split(".")
+            if parts[0] in COMPONENT_SECTIONS and len(parts) == 3 and parts[2] == "kind":
+                added.add((parts[0], parts[1]))
+            if len(parts) == 2 and isinstance(setting.value, Mapping) and "kind" in setting.value:
+                added.add((parts[0], parts[1]))
+        return cls(frozenset(declared), frozenset(added))
+
+
+def _missing_component(
+    tree: Mapping[str, Any], key: str, components: _Components
+) -> UnknownKeyError | None:
     """Why ``key`` (``systems.NAME.…``, ``monitors.…``, ``injectors.…``) has no place in ``tree``:
-    the component it names is absent (``None``: it is there, or ``key`` names no component)."""
+    the component it names is absent (``None``: it is there, the ``--set``s add it, or ``key``
+    names no component)."""
     section, *rest = key.split(".")
     if section not in COMPONENT_SECTIONS or len(rest) < 2:
         return None
+    name, singular = rest[0], section.removesuffix("s")
     present = tree.get(section, {})
-    if isinstance(present, Mapping) and rest[0] in present:
-        return None
-    singular = section.removesuffix("s")
     names = list(present) if isinstance(present, Mapping) else []
+    if name in names or (section, name) in components.added:
+        return None
+    if (section, name) in components.declared:  # another variant has it
+        return UnknownKeyError(
+            f"no {singular} {name!r}; {section}: {', '.join(names) or 'none'}", path=key
+        )
+    known = sorted({n for s, n in components.declared if s == section})
     return UnknownKeyError(
-        f"no {singular} {rest[0]!r}{suggest(rest[0], names)}; "
-        f"{section}: {', '.join(names) or 'none'}",
+        f"no {singular} {name!r} in any variant{suggest(name, known)}; "
+        f"{section}: {', '.join(known) or 'none'} (to add one, set its kind too: "
+        f"--set {section}.{name}.kind=...)",
         path=key,
     )
 
 
 def _resolve_variant(
-    patched: Mapping[str, Any], settings: Sequence[_Override]
+    patched: Mapping[str, Any], settings: Sequence[_Override], components: _Components
 ) -> tuple[dict[str, Any], Blueprint, dict[str, UnknownKeyError]]:
     """The variant's tree with every ``--set`` that applies to it, validated; and the settings
     that do not apply (a key its components do not have), with the reason.
 
     A ``--set`` applies to every variant whose components have the key: ``--set
-    systems.desk_a.x=1`` leaves alone a variant without ``desk_a``, and a policy's ``epsilon``
-    a variant whose policy has none. Any other error (a bad value, bad wiring) is raised.
+    systems.desk_a.x=1`` leaves alone a variant without ``desk_a``, and a policy's ``epsilon`` a
+    variant whose policy has none; a component no variant has is added where the ``--set``s
+    give its kind. Any other error (a bad value, bad wiring) is raised.
     """
     skipped: dict[str, UnknownKeyError] = {}
     while True:
@@ -281,7 +319,7 @@ def _resolve_variant(
         for setting in settings:
             if setting.text in skipped:
                 continue
-            missing = _missing_component(resolved, setting.key)
+            missing = _missing_component(resolved, setting.key, components)
             if missing is not None:
                 skipped[setting.text] = missing
                 continue

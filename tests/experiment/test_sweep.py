@@ -229,3 +229,21 @@ def test_plot_refuses_a_sweep_over_three_keys(serial):
     three = SweepResult(result.out, result.summary, {**result.manifest, "keys": ["a", "b", "c"]})
     with pytest.raises(ConfigError, match="one or two keys"):
         three.plot()
+
+
+def test_a_grid_key_a_variant_does_not_have_leaves_it_alone(tmp_path, capsys):
+    argv = ["sweep", "hidden_loop_trading", "--grid", "systems.desk_a.aggressiveness=0.3,0.6"]
+    argv += ["--variant", "none_adaptive", "no_traders", "--reps", "2", "--horizon-days", "2"]
+    assert main([*argv, "--out", str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "2 points × 2 variants × 2 replicates" in out
+    assert "systems.desk_a.aggressiveness does not apply to variant 'no_traders'" in out
+    manifest = sim.sweep(
+        "hidden_loop_trading",
+        grid={"systems.desk_a.aggressiveness": [0.3, 0.6]},
+        variants=["none_adaptive", "no_traders"],
+        reps=2,
+        horizon_days=2,
+        out=tmp_path,
+    ).manifest
+    assert list(manifest["keys_not_applied"]) == ["no_traders"]

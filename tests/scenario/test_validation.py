@@ -645,7 +645,11 @@ def test_set_applies_to_the_variants_that_have_the_key():
     [
         ("systems.ranker.policy.epsilon=0.3", ["greedy", "thompson"], ("epsilon", "unknown key")),
         ("systems.ranker.policy.epsilom=0.3", None, ("did you mean 'epsilon'",)),
-        ("systems.othr.policy.slate=2", None, ("no system 'othr'", "did you mean 'other'")),
+        (
+            "systems.othr.policy.slate=2",
+            None,
+            ("no system 'othr' in any variant", "did you mean 'other'", "systems.othr.kind="),
+        ),
         ("systems.other.policy.slate=2", ["alone"], ("variant 'alone'", "no system 'other'")),
         ("systems.ranker.policy.epsilon=-1", None, ("variant 'explore'", ">= 0")),
     ],
@@ -654,6 +658,14 @@ def test_a_set_that_applies_to_no_variant_run_is_an_error(text, variants, needle
     """A typo is still an error (it applies nowhere), and so is a bad value anywhere."""
     error = rejected(two_desks(), *needles, overrides=[text], variants=variants)
     assert error.path == text.split("=")[0]
+
+
+def test_set_adds_a_component_when_it_gives_its_kind():
+    added = ["systems.shadow.kind=recommender", "systems.shadow.mode=shadow"]
+    scenario = resolve_tree(two_desks(), SOURCE, overrides=added)
+    assert all(c["systems"]["shadow"]["mode"] == "shadow" for c in scenario.configs.values())
+    inline = ['systems.shadow={kind = "recommender", mode = "shadow"}']
+    assert resolve_tree(two_desks(), SOURCE, overrides=inline).configs == scenario.configs
 
 
 @pytest.mark.parametrize(

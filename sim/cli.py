@@ -32,8 +32,19 @@ NO_CI = "1 replicate: no confidence interval"
 class _Parser(argparse.ArgumentParser):
     """An argument parser that raises instead of exiting, so main() owns the exit code."""
 
+    _words: Sequence[str] = ()
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._words = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("debtsim").strip()
+        if "required: scenario" in message and "--variant" in self._words:
+            message += (
+                " (--variant takes every name after it: put the scenario before --variant, "
+                "or end the names with --)"
+            )
         raise UsageError(f"{command}: {message}" if command else message)
 
 

@@ -287,3 +287,27 @@ def test_a_run_records_and_says_where_a_set_does_not_apply(capsys, tmp_path):
     variants = manifest["variants"]
     assert variants["both_adaptive"]["config"]["systems"]["desk_a"]["aggressiveness"] == 0.4
     assert variants["no_traders"]["config"]["systems"] == {}
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_variant_before_the_scenario_says_how_to_write_it(capsys, command):
+    line = one_error(capsys, [command, "--variant", "greedy", "ucb1", "direct_feedback_loop"])
+    assert "put the scenario before --variant, or end the names with --" in line
+    assert main(["check", "--variant", "greedy", "ucb1", "--", "direct_feedback_loop"]) == 0
+    assert "2 variants (greedy, ucb1)" in capsys.readouterr().out
+
+
+def test_the_readme_writes_variant_as_the_parser_reads_it():
+    """Usage lines show that --variant takes several names, as `debtsim run --help` does."""
+    import argparse
+
+    from sim.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for command in ("run", "sweep", "cace", "check"):
+        usage = " ".join(commands.choices[command].format_usage().split())
+        assert "[--variant NAME [NAME ...]]" in usage, command
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "[--variant NAME [NAME ...]]" in readme
+    assert "--variant greedy thompson" in readme

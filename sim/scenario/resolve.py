@@ -270,7 +270,8 @@ class _Components:
             parts = setting.key.split(".")
             if parts[0] in COMPONENT_SECTIONS and len(parts) == 3 and parts[2] == "kind":
                 added.add((parts[0], parts[1]))
-            if len(parts) == 2 and isinstance(setting.value, Mapping) and "kind" in setting.value:
+            inline = len(parts) == 2 and isinstance(setting.value, Mapping)
+            if parts[0] in COMPONENT_SECTIONS and inline and "kind" in setting.value:
                 added.add((parts[0], parts[1]))
         return cls(frozenset(declared), frozenset(added))
 

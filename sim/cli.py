@@ -7,7 +7,6 @@ Exit codes: 0 success, 2 bad input (file, key, value, argument) with one message
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -19,14 +18,11 @@ from sim import __version__
 from sim.core.errors import ConfigError, DebtsimError, UsageError
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from sim.experiment.options import Options
 
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
-NO_CI = "1 replicate: no confidence interval"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -121,11 +117,6 @@ def _variant_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 variant``, ``2 variants`` (``many``: an irregular plural)."""
-    return f"{count} {word if count == 1 else many or word + 's'}"
-
-
 def _options(args: argparse.Namespace, kind: str) -> Options:
     """The experiment options of a parsed command line (checked: bad values exit 2)."""
     from sim.experiment.options import Options
@@ -218,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.experiment.api import run_with
     from sim.experiment.progress import progress_counter
+    from sim.report.console import headline_lines, not_applied_lines, plural
 
     options = _options(args, "run")
     name = Path(args.scenario).stem
@@ -236,50 +228,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"{plural(manifest['replicates'], 'replicate')}{reused} in "
             f"{manifest['wall_seconds']:.1f} s on {manifest['executor']} → {options.out}"
         )
-    _print_not_applied(manifest.get("overrides_not_applied", {}))
-    _print_headline(result.summary, variants, list(result.figure_spec.get("panels", [])))
+    _print(not_applied_lines(manifest.get("overrides_not_applied", {})))
+    _print(headline_lines(result.summary, variants, list(result.figure_spec.get("panels", []))))
     return EXIT_OK
 
 
-def _print_headline(summary: pd.DataFrame, variants: list[str], panels: list[str]) -> None:
-    """Mean and 95% CI half-width of the figure's metrics, one row per variant (and system)."""
-    label = summary["metric"] + summary["entity"].map(lambda e: f":{e}" if e else "")
-    table = summary.assign(panel=label, half=(summary["ci_high"] - summary["ci_low"]) / 2)
-    wanted = dict.fromkeys(p.split("@")[0] for p in panels)  # metric[:entity], any system
-    columns = [p for p in wanted if p in set(table["panel"])] or sorted(set(table["panel"]))
-    table = table[table["panel"].isin(columns)]
-    several = table.groupby("variant")["system"].nunique().max() > 1
-    cells = table.set_index(["variant", "system", "panel"])
-    rows = [
-        (variant, system)
-        for variant in variants
-        for system in sorted(set(table.loc[table["variant"] == variant, "system"]))
-    ]
-    names = [f"{v} / {s}" if several else v for v, s in rows]
-    width = max(len(n) for n in names) if names else 0
-    print(f"{'':{width}}  " + "  ".join(f"{c:>24}" for c in columns))
-    for name, (variant, system) in zip(names, rows, strict=True):
-        row = []
-        for column in columns:
-            key = (variant, system, column)
-            if key in cells.index:
-                mean, half = cells.loc[key, ["mean", "half"]].to_numpy(float).ravel()
-                cell = f"{mean:.4g}" if math.isnan(half) else f"{mean:.4g} ± {half:.2g}"
-                row.append(f"{cell:>24}")
-            else:
-                row.append(f"{'':>24}")
-        print(f"{name:{width}}  " + "  ".join(row))
-    n = int(summary["n"].max()) if len(summary) else 0
-    if n == 1:
-        print(f"(means; {NO_CI}; all metrics in summary.csv)")
-    else:
-        print(f"(mean ± 95% CI half-width over {n} replicates; all metrics in summary.csv)")
+def _print(lines: list[str]) -> None:
+    for line in lines:
+        print(line)
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiment.progress import progress_counter
     from sim.experiment.sweep_api import sweep_with
     from sim.experiment.sweep_plan import parse_grid
+    from sim.report.console import NO_CI, not_applied_lines, plural
 
     if bool(args.grid) == bool(args.design):
         raise UsageError("sweep: give --grid KEY=V1,V2,... (one or more) or --design FILE.csv")
@@ -304,9 +267,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         f"{plural(len(manifest['variants']), 'variant')} × "
         f"{plural(manifest['replicates'], 'replicate')} → {options.out}"
     )
-    for variant, reasons in manifest.get("keys_not_applied", {}).items():
-        for key, reason in reasons.items():
-            print(f"    {key} does not apply to variant {variant!r}: {reason}")
+    _print(not_applied_lines(manifest.get("keys_not_applied", {}), prefix=""))
     if manifest["replicates"] == 1:
         print(NO_CI)
     return EXIT_OK
@@ -315,6 +276,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_cace(args: argparse.Namespace) -> int:
     from sim.experiment.cace import cace_with
     from sim.experiment.progress import progress_counter
+    from sim.report.console import NO_CI, plural
 
     if not args.perturb:
         raise UsageError("cace: give at least one --perturb KEY=VALUE")
@@ -348,6 +310,7 @@ def _cmd_cace(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from sim.report.console import not_applied_lines, plural
     from sim.scenario.resolve import load_scenario
 
     for name in args.scenarios:
@@ -356,15 +319,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
             f"ok  {scenario.source}: {plural(len(scenario.configs), 'variant')} "
             f"({', '.join(scenario.variants)})"
         )
-        _print_not_applied(scenario.not_applied)
+        _print(not_applied_lines(scenario.not_applied))
     return EXIT_OK
-
-
-def _print_not_applied(not_applied: dict[str, dict[str, str]]) -> None:
-    """One line per variant a ``--set`` does not apply to (a key it does not have)."""
-    for variant, reasons in not_applied.items():
-        for text, reason in reasons.items():
-            print(f"    --set {text} does not apply to variant {variant!r}: {reason}")
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

@@ -5,7 +5,8 @@ ucb1 --set variants.ucb1.…``, ``--horizon-days 2000``) and whole commands (``d
 cace_entanglement --perturb …``). Each one is extracted, parsed by the real argument parser of
 the command it belongs to (``run`` for bare options), and validated the way that command
 validates before running anything: ``debtsim check`` with the same ``--set`` and ``--variant``
-for options, the CACE plan for ``debtsim cace``. A placeholder value (``--set
+for options (and the ``--set``s must change some variant: a suggestion that changes nothing is
+stale), the CACE plan for ``debtsim cace``. A placeholder value (``--set
 world.dynamic_rate=...``) is checked with the value the scenario already has.
 """
 
@@ -168,3 +169,8 @@ def test_a_quoted_command_works(suggestion: Suggestion, capsys: pytest.CaptureFi
     out, err = capsys.readouterr()
     assert code == 0, f"{suggestion}\n{err}"
     assert out.startswith("ok  ")
+    if args.set and not any(w.endswith(PLACEHOLDER) for w in suggestion.words):
+        chosen = args.variant or None
+        before = load_scenario(args.scenario, [], chosen).configs
+        after = load_scenario(args.scenario, args.set, chosen).configs
+        assert any(before[v] != after[v] for v in before), f"{suggestion} changes nothing"

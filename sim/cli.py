@@ -18,8 +18,6 @@ from sim import __version__
 from sim.core.errors import ConfigError, DebtsimError, UsageError
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from sim.experiment.options import Options
 
 __all__ = ["build_parser", "main"]
@@ -30,8 +28,19 @@ EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     """An argument parser that raises instead of exiting, so main() owns the exit code."""
 
+    _words: Sequence[str] = ()
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._words = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("debtsim").strip()
+        if "required: scenario" in message and "--variant" in self._words:
+            message += (
+                " (--variant takes every name after it: put the scenario before --variant, "
+                "or end the names with --)"
+            )
         raise UsageError(f"{command}: {message}" if command else message)
 
 
@@ -78,7 +87,7 @@ def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
         metavar="KEY=VALUE",
         help="override a setting, e.g. systems.ranker.policy.epsilon=0.2",
     )
-    parser.add_argument("--variant", action="append", default=[], help="only this variant")
+    _variant_option(parser)
     parser.add_argument("--jobs", type=_positive_int, default=1, help="workers")
     parser.add_argument(
         "--executor",
@@ -94,6 +103,18 @@ def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
     )
     parser.add_argument("--out", help="output folder (default runs/<scenario>-<kind>-<time>)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar or log lines")
+
+
+def _variant_option(parser: argparse.ArgumentParser) -> None:
+    """``--variant a b`` and ``--variant a --variant b`` both select variants a and b."""
+    parser.add_argument(
+        "--variant",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="only these variants (--variant a b, or --variant a --variant b)",
+    )
 
 
 def _options(args: argparse.Namespace, kind: str) -> Options:
@@ -171,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate scenarios without running them")
     check.add_argument("scenarios", nargs="+", help="scenario files or catalogue names")
     check.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    _variant_option(check)
 
     sub.add_parser("list", help="list the scenario catalogue")
 
@@ -187,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.experiment.api import run_with
     from sim.experiment.progress import progress_counter
+    from sim.report.console import headline_lines, not_applied_lines, plural
 
     options = _options(args, "run")
     name = Path(args.scenario).stem
@@ -201,49 +224,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         reused = f" ({result.reused} read back from an earlier session)" if result.reused else ""
         print(
-            f"{manifest['scenario']}: {len(variants)} variants × {manifest['replicates']} "
-            f"replicates{reused} in {manifest['wall_seconds']:.1f} s on "
-            f"{manifest['executor']} → {options.out}"
+            f"{manifest['scenario']}: {plural(len(variants), 'variant')} × "
+            f"{plural(manifest['replicates'], 'replicate')}{reused} in "
+            f"{manifest['wall_seconds']:.1f} s on {manifest['executor']} → {options.out}"
         )
-    _print_headline(result.summary, variants, list(result.figure_spec.get("panels", [])))
+    _print(not_applied_lines(manifest.get("overrides_not_applied", {})))
+    _print(headline_lines(result.summary, variants, list(result.figure_spec.get("panels", []))))
     return EXIT_OK
 
 
-def _print_headline(summary: pd.DataFrame, variants: list[str], panels: list[str]) -> None:
-    """Mean and 95% CI half-width of the figure's metrics, one row per variant (and system)."""
-    label = summary["metric"] + summary["entity"].map(lambda e: f":{e}" if e else "")
-    table = summary.assign(panel=label, half=(summary["ci_high"] - summary["ci_low"]) / 2)
-    wanted = dict.fromkeys(p.split("@")[0] for p in panels)  # metric[:entity], any system
-    columns = [p for p in wanted if p in set(table["panel"])] or sorted(set(table["panel"]))
-    table = table[table["panel"].isin(columns)]
-    several = table.groupby("variant")["system"].nunique().max() > 1
-    cells = table.set_index(["variant", "system", "panel"])
-    rows = [
-        (variant, system)
-        for variant in variants
-        for system in sorted(set(table.loc[table["variant"] == variant, "system"]))
-    ]
-    names = [f"{v} / {s}" if several else v for v, s in rows]
-    width = max(len(n) for n in names) if names else 0
-    print(f"{'':{width}}  " + "  ".join(f"{c:>24}" for c in columns))
-    for name, (variant, system) in zip(names, rows, strict=True):
-        row = []
-        for column in columns:
-            key = (variant, system, column)
-            if key in cells.index:
-                mean, half = cells.loc[key, ["mean", "half"]].to_numpy(float).ravel()
-                row.append(f"{f'{mean:.4g} ± {half:.2g}':>24}")
-            else:
-                row.append(f"{'':>24}")
-        print(f"{name:{width}}  " + "  ".join(row))
-    n = int(summary["n"].max()) if len(summary) else 0
-    print(f"(mean ± 95% CI half-width over {n} replicates; all metrics in summary.csv)")
+def _print(lines: list[str]) -> None:
+    for line in lines:
+        print(line)
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiment.progress import progress_counter
     from sim.experiment.sweep_api import sweep_with
     from sim.experiment.sweep_plan import parse_grid
+    from sim.report.console import NO_CI, not_applied_lines, plural
 
     if bool(args.grid) == bool(args.design):
         raise UsageError("sweep: give --grid KEY=V1,V2,... (one or more) or --design FILE.csv")
@@ -262,17 +261,22 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if result.nothing_to_do:
         print(f"{options.out} already holds this sweep (same arguments): nothing to do")
         return EXIT_OK
-    points = len(result.manifest["points"])
+    manifest = result.manifest
     print(
-        f"{result.manifest['scenario']}: {points} points × {len(result.manifest['variants'])} "
-        f"variants × {result.manifest['replicates']} replicates → {options.out}"
+        f"{manifest['scenario']}: {plural(len(manifest['points']), 'point')} × "
+        f"{plural(len(manifest['variants']), 'variant')} × "
+        f"{plural(manifest['replicates'], 'replicate')} → {options.out}"
     )
+    _print(not_applied_lines(manifest.get("keys_not_applied", {}), prefix=""))
+    if manifest["replicates"] == 1:
+        print(NO_CI)
     return EXIT_OK
 
 
 def _cmd_cace(args: argparse.Namespace) -> int:
     from sim.experiment.cace import cace_with
     from sim.experiment.progress import progress_counter
+    from sim.report.console import NO_CI, plural
 
     if not args.perturb:
         raise UsageError("cace: give at least one --perturb KEY=VALUE")
@@ -283,15 +287,20 @@ def _cmd_cace(args: argparse.Namespace) -> int:
         print(f"{options.out} already holds this study (same arguments): nothing to do")
     changes = result.changes
     moved = changes[(changes["ci_low"] > 0) | (changes["ci_high"] < 0)]
+    replicates = result.manifest["replicates"]
     print(
         f"{result.manifest['scenario']} ({result.manifest['variant']}): "
-        f"{len(args.perturb)} perturbations × {result.manifest['replicates']} paired "
-        f"replicates → {options.out}"
+        f"{plural(len(args.perturb), 'perturbation')} × {replicates} paired "
+        f"{'replicate' if replicates == 1 else 'replicates'} → {options.out}"
     )
+    if replicates == 1:
+        print(f"{NO_CI}: no output can be shown to move (cace.csv holds the changes)")
+        return EXIT_OK
     for perturbation in args.perturb:
         rows = moved[moved["perturbation"] == perturbation]
         rows = rows.reindex(rows["relative_change"].abs().sort_values(ascending=False).index)
-        print(f"\n{perturbation}: {len(rows)} outputs moved (95% CI excludes 0)")
+        moved_outputs = plural(len(rows), "output")
+        print(f"\n{perturbation}: {moved_outputs} moved (95% CI excludes 0)")
         for _, row in rows.head(8).iterrows():
             output = f"{row['system']}:{row['metric']}" + (
                 f":{row['entity']}" if row["entity"] else ""
@@ -301,14 +310,16 @@ def _cmd_cace(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from sim.report.console import not_applied_lines, plural
     from sim.scenario.resolve import load_scenario
 
     for name in args.scenarios:
-        scenario = load_scenario(name, args.set)
+        scenario = load_scenario(name, args.set, args.variant or None)
         print(
-            f"ok  {scenario.source}: {len(scenario.configs)} variants "
+            f"ok  {scenario.source}: {plural(len(scenario.configs), 'variant')} "
             f"({', '.join(scenario.variants)})"
         )
+        _print(not_applied_lines(scenario.not_applied))
     return EXIT_OK
 
 

@@ -208,3 +208,106 @@ def test_python_dash_m_sim_list():
     )
     assert done.returncode == 0, done.stderr
     assert "direct_feedback_loop" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "cace", "check"])
+@pytest.mark.parametrize(
+    "words",
+    [["--variant", "greedy", "ucb1"], ["--variant", "greedy", "--variant", "ucb1"]],
+    ids=["one flag, two names", "the flag repeated"],
+)
+def test_variant_takes_several_names_either_way(command, words):
+    from sim.cli import build_parser
+
+    target = ["direct_feedback_loop"]
+    args = build_parser().parse_args([command, *target, *words])
+    assert args.variant == ["greedy", "ucb1"]
+
+
+def test_check_validates_the_variants_named(capsys):
+    assert main(["check", "direct_feedback_loop", "--variant", "thompson", "greedy"]) == 0
+    assert "2 variants (thompson, greedy)" in capsys.readouterr().out
+    assert main(["check", "direct_feedback_loop", "--variant", "ucb1"]) == 0
+    assert ": 1 variant (ucb1)" in capsys.readouterr().out
+    line = one_error(capsys, ["check", "direct_feedback_loop", "--variant", "greedy", "ucb"])
+    assert "no variant 'ucb'" in line
+
+
+def test_check_says_where_a_set_does_not_apply(capsys):
+    argv = ["check", "hidden_loop_trading", "--set", "systems.desk_a.aggressiveness=0.4"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert (
+        "--set systems.desk_a.aggressiveness=0.4 does not apply to variant 'no_traders': "
+        "no system 'desk_a'" in out
+    )
+    assert out.count("does not apply") == 1
+
+
+SMALL_RUN = ["--horizon-days", "3", "--set", "world.users=300", "--set", "world.items=20"]
+
+
+def test_one_replicate_has_no_confidence_interval(capsys, tmp_path):
+    """The CLI says so; summary.csv leaves the CI empty; the folder reads back as NaN."""
+    import sim
+
+    out = tmp_path / "run"
+    argv = ["run", "direct_feedback_loop", "--variant", "greedy", "--reps", "1", *SMALL_RUN]
+    assert main([*argv, "--out", str(out), "--no-progress"]) == 0
+    stdout = capsys.readouterr().out
+    assert "direct_feedback_loop: 1 variant × 1 replicate in " in stdout
+    assert "1 replicate: no confidence interval" in stdout
+    assert "±" not in stdout and "nan" not in stdout
+    lines = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith(",mean,ci_low,ci_high,n")
+    assert all(line.endswith(",,,1") for line in lines[1:]), lines[:3]
+    summary = sim.load(out).summary
+    assert summary["ci_low"].dtype == float and summary["ci_low"].isna().all()
+    assert summary["mean"].notna().all() and (summary["entity"].isin(["", "rarely_shown"])).all()
+
+
+def test_two_replicates_print_a_confidence_interval(capsys, tmp_path):
+    argv = ["run", "direct_feedback_loop", "--variant", "greedy", "thompson", "--reps", "2"]
+    assert main([*argv, *SMALL_RUN, "--out", str(tmp_path / "run"), "--no-progress"]) == 0
+    stdout = capsys.readouterr().out
+    assert "2 variants × 2 replicates" in stdout and "±" in stdout
+    assert "no confidence interval" not in stdout
+
+
+def test_a_run_records_and_says_where_a_set_does_not_apply(capsys, tmp_path):
+    out = tmp_path / "run"
+    argv = ["run", "hidden_loop_trading", "--reps", "1", "--horizon-days", "2"]
+    argv += ["--set", "systems.desk_a.aggressiveness=0.4", "--out", str(out), "--no-progress"]
+    assert main(argv) == 0
+    assert "does not apply to variant 'no_traders'" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["overrides_not_applied"] == {
+        "no_traders": {"systems.desk_a.aggressiveness=0.4": "no system 'desk_a'; systems: none"}
+    }
+    variants = manifest["variants"]
+    assert variants["both_adaptive"]["config"]["systems"]["desk_a"]["aggressiveness"] == 0.4
+    assert variants["no_traders"]["config"]["systems"] == {}
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_variant_before_the_scenario_says_how_to_write_it(capsys, command):
+    line = one_error(capsys, [command, "--variant", "greedy", "ucb1", "direct_feedback_loop"])
+    assert "put the scenario before --variant, or end the names with --" in line
+    assert main(["check", "--variant", "greedy", "ucb1", "--", "direct_feedback_loop"]) == 0
+    assert "2 variants (greedy, ucb1)" in capsys.readouterr().out
+
+
+def test_the_readme_writes_variant_as_the_parser_reads_it():
+    """Usage lines show that --variant takes several names, as `debtsim run --help` does."""
+    import argparse
+
+    from sim.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for command in ("run", "sweep", "cace", "check"):
+        usage = " ".join(commands.choices[command].format_usage().split())
+        assert "[--variant NAME [NAME ...]]" in usage, command
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "[--variant NAME [NAME ...]]" in readme
+    assert "--variant greedy thompson" in readme

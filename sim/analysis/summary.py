@@ -8,18 +8,30 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["SUMMARY_COLUMNS", "mean_ci", "replicate_values", "summarize", "summarize_values"]
+__all__ = [
+    "STATISTICS",
+    "SUMMARY_COLUMNS",
+    "mean_ci",
+    "replicate_values",
+    "summarize",
+    "summarize_values",
+]
 
 SUMMARY_COLUMNS = ["variant", "system", "entity", "metric", "mean", "ci_low", "ci_high", "n"]
 KEYS = ["variant", "system", "entity", "metric"]
+STATISTICS = ("mean", "ci_low", "ci_high")  # numeric columns (the CI of one replicate is NaN)
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and the two-sided Student-t confidence interval of ``values``."""
+    """Mean and the two-sided Student-t confidence interval of ``values``.
+
+    With fewer than 2 values the interval is undefined: its bounds are NaN (written as empty
+    cells), never a zero-width interval that would claim certainty.
+    """
     x = np.asarray(values, dtype=float)
     mean = float(x.mean())
     if x.size < 2:
-        return mean, mean, mean
+        return mean, float("nan"), float("nan")
     half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
     return mean, mean - half, mean + half
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "DebtsimError", "UsageError", "WiringError"]
+from typing import Self
+
+__all__ = ["ConfigError", "DebtsimError", "UnknownKeyError", "UsageError", "WiringError"]
 
 
 class DebtsimError(Exception):
@@ -23,12 +25,17 @@ class ConfigError(DebtsimError):
             where += f"{path}: "
         super().__init__(f"{where}{message}")
 
-    def located(self, source: str | None = None, prefix: str | None = None) -> ConfigError:
+    def located(self, source: str | None = None, prefix: str | None = None) -> Self:
         """Return a copy of this error placed in ``source`` and under the key path ``prefix``."""
         path = self.path
         if prefix:
             path = f"{prefix}.{path}" if path else prefix
-        return ConfigError(self.detail, source=source or self.source, path=path)
+        return type(self)(self.detail, source=source or self.source, path=path)
+
+
+class UnknownKeyError(ConfigError):
+    """A key the schema does not have (its ``path`` names the key); a ``--set`` of such a key
+    does not apply to that variant."""
 
 
 class WiringError(ConfigError):

@@ -17,7 +17,7 @@ import typing
 from collections.abc import Hashable, Mapping
 from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
-from sim.core.errors import ConfigError
+from sim.core.errors import ConfigError, UnknownKeyError
 
 __all__ = ["describe", "from_mapping", "param", "suggest", "table", "type_name"]
 
@@ -224,7 +224,7 @@ def from_mapping(
             continue
         if key not in fields:
             allowed = ", ".join(sorted(fields)) or "none"
-            raise ConfigError(
+            raise UnknownKeyError(
                 f"unknown key{suggest(key, fields)}; allowed keys: {allowed}",
                 path=f"{prefix}{key}",
             )

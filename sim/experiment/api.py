@@ -6,7 +6,9 @@
 >>> result.plot()                                                        # doctest: +SKIP
 
 ``run`` plans every variant × replicate, runs the unfinished tasks through the experiment
-pipeline into its folder (``out``, or a temporary one) and assembles the run folder.
+pipeline into its folder and assembles the run folder. Unlike ``debtsim run``, which always
+writes ``runs/<scenario>-<time>/``, ``run`` writes a folder only when given ``out=``: without it
+the work happens in a temporary folder and the result is returned in memory.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis.summary import summarize
+from sim.analysis.summary import STATISTICS, summarize
 from sim.core.errors import ConfigError
+from sim.experiment.atomic import read_csv_table
 from sim.experiment.failures import raise_failures
 from sim.experiment.manifest import build_manifest, replicate_seeds
 from sim.experiment.options import Options
@@ -84,9 +87,12 @@ def run(
 ) -> RunResult:
     """Run every variant (or ``variants``) × replicates of a scenario (path or catalogue name).
 
-    With ``out`` the run folder is written there, each task as soon as it finishes; called again
-    on the same folder it resumes (or, finished, does nothing). ``executor``: ``serial``,
-    ``processes``, ``dask`` or any ``concurrent.futures.Executor``.
+    Without ``out`` nothing is written: the run works in a temporary folder, deleted at the end,
+    and the result lives in memory only (``result.out`` is ``None``; ``result.save_figures(dir)``
+    saves the figure). With ``out`` the run folder (manifest, Parquet, summary, figures) is
+    written there, each task as soon as it finishes; called again on the same folder it resumes
+    (or, finished, does nothing). ``executor``: ``serial``, ``processes``, ``dask`` or any
+    ``concurrent.futures.Executor``.
     """
     options = Options.make(
         reps=reps,
@@ -204,6 +210,7 @@ def _assemble(
                 name: {"description": scenario.descriptions.get(name, ""), "config": config}
                 for name, config in scenario.configs.items()
             },
+            "overrides_not_applied": scenario.not_applied,
             "undeclared_reads": [list(edge) for edge in store.undeclared_reads(plan.tasks)],
             "tasks_reused": execution.reused,
             "figure": figure_spec,
@@ -233,7 +240,7 @@ def load(folder: str | Path) -> RunResult:
     return RunResult(
         metrics=pd.read_parquet(folder / "metrics.parquet"),
         events=pd.read_parquet(folder / "events.parquet"),
-        summary=pd.read_csv(folder / "summary.csv", keep_default_na=False),
+        summary=read_csv_table(folder / "summary.csv", STATISTICS),
         manifest=manifest,
         out=folder,
         figure_spec=manifest.get("figure", {}),

@@ -1,6 +1,7 @@
 """Atomic writes: a uniquely named temporary file in the target folder, then ``os.replace``.
 
 Two writers of one path never share a temporary name, and a reader never sees half a file.
+:func:`read_csv_table` reads back what :func:`atomic_write_csv` wrote.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ __all__ = [
     "atomic_write_csv",
     "atomic_write_parquet",
     "atomic_write_text",
+    "read_csv_table",
 ]
 
 
@@ -51,6 +53,13 @@ def atomic_write_text(path: Path, text: str) -> Path:
 def atomic_write_parquet(path: Path, frame: pd.DataFrame) -> Path:
     """Write ``frame`` to ``path`` (Parquet) atomically."""
     return _write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def read_csv_table(path: Path, numeric: Sequence[str] = ()) -> pd.DataFrame:
+    """A CSV table read back: text stays text (an empty ``entity`` is ``""``, not NaN) and an
+    empty cell of a ``numeric`` column is NaN (an undefined value, such as the CI of one
+    replicate)."""
+    return pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in numeric})
 
 
 def atomic_write_csv(path: Path, frame: pd.DataFrame, index: bool = False, **options: Any) -> Path:

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.cace import paired_changes, sensitivity_table
+from sim.analysis.cace import CHANGE_COLUMNS, OUTPUT_KEYS, paired_changes, sensitivity_table
 from sim.analysis.summary import replicate_values
 from sim.core.errors import ConfigError
-from sim.experiment.atomic import atomic_write_csv
+from sim.experiment.atomic import atomic_write_csv, read_csv_table
 from sim.experiment.failures import raise_failures
 from sim.experiment.manifest import build_manifest
 from sim.experiment.options import Options
@@ -199,6 +199,7 @@ def _load(folder: Path) -> CaceResult:
     import json
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    changes = pd.read_csv(folder / "cace.csv", keep_default_na=False)
+    numeric = [c for c in CHANGE_COLUMNS if c not in ("perturbation", *OUTPUT_KEYS, "n")]
+    changes = read_csv_table(folder / "cace.csv", numeric)
     sensitivity = pd.read_csv(folder / "sensitivity.csv", index_col=0)
     return CaceResult(changes, sensitivity, manifest, folder, nothing_to_do=True)

@@ -11,17 +11,18 @@ tasks without a part; finished, it does nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.analysis.summary import replicate_values, summarize_values
-from sim.experiment.atomic import atomic_path, atomic_write_csv
+from sim.analysis.summary import STATISTICS, replicate_values, summarize_values
+from sim.core.errors import ConfigError
+from sim.experiment.atomic import atomic_path, atomic_write_csv, read_csv_table
 from sim.experiment.failures import raise_failures
 from sim.experiment.manifest import build_manifest
 from sim.experiment.options import Options
@@ -31,6 +32,9 @@ from sim.experiment.runner import Task
 from sim.experiment.sweep_plan import SweepPlan
 from sim.scenario.overrides import toml_value
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = ["SweepFailed", "SweepResult", "run_sweep"]
 
 SweepFailed = TasksFailed  # the name of earlier versions
@@ -38,16 +42,51 @@ SweepFailed = TasksFailed  # the name of earlier versions
 
 @dataclass
 class SweepResult:
-    """Where a finished sweep is, and its summary."""
+    """Where a finished sweep is, its summary, and its standard figure (:meth:`plot`)."""
 
     out: Path
     summary: pd.DataFrame
     manifest: dict[str, Any]
     nothing_to_do: bool = False
 
+    @property
+    def figure_spec(self) -> dict[str, Any]:
+        """The panels, title and system the sweep's figures draw (as recorded in the manifest)."""
+        return dict(self.manifest.get("figure", {}))
+
     def metrics(self) -> pd.DataFrame:
         """All tidy rows (read from disk: may be large)."""
         return pd.read_parquet(self.out / "metrics.parquet")
+
+    def plot(self, panels: Sequence[str] | None = None, title: str | None = None) -> Figure:
+        """The standard sweep figure, as :meth:`RunResult.plot` for a run.
+
+        One swept key: each panel's metric against the key, one line per variant with 95% CI
+        bands. Two keys: a heat map of one panel (``panels``: one name; default the first of
+        the figure's panels), one map per variant. More keys: select from :attr:`summary`.
+        """
+        from sim.report.sweep_figures import sweep_heatmap, sweep_lines
+
+        spec = self.figure_spec
+        keys = list(self.manifest["keys"])
+        chosen = list(panels or spec.get("panels") or ())
+        if not chosen:
+            raise ConfigError("no panels recorded for this sweep: pass panels=[...]")
+        title = title if title is not None else spec.get("title", self.manifest["scenario"])
+        system = spec.get("system") or None
+        if len(keys) == 1:
+            return sweep_lines(self.summary, keys[0], chosen, title, system)
+        if len(keys) == 2:
+            if panels and len(chosen) > 1:
+                raise ConfigError(
+                    f"a heat map over two swept keys shows one panel; got {len(chosen)}: "
+                    "pass one, e.g. panels=[" + repr(chosen[0]) + "]"
+                )
+            return sweep_heatmap(self.summary, (keys[0], keys[1]), chosen[0], title, system)
+        raise ConfigError(
+            f"plot draws sweeps over one or two keys; this one has {len(keys)} "
+            f"({', '.join(keys)}): select points from .summary and draw them"
+        )
 
 
 def _key_columns(plan: SweepPlan) -> dict[str, list[Any]]:
@@ -102,6 +141,7 @@ def run_sweep(
     *,
     on_progress: Callable[[int, int], None] | None = None,
     figures: Callable[[SweepPlan, pd.DataFrame, Path], list[Path]] | None = None,
+    figure_spec: dict[str, Any] | None = None,
 ) -> SweepResult:
     """Run the tasks not yet done, then assemble the results; raise TasksFailed on failures."""
     if options.out is None:
@@ -112,7 +152,7 @@ def run_sweep(
     try:
         if execution.nothing_to_do:
             manifest = json.loads((store.folder / "manifest.json").read_text(encoding="utf-8"))
-            summary = pd.read_csv(store.folder / "summary.csv", keep_default_na=False)
+            summary = read_csv_table(store.folder / "summary.csv", STATISTICS)
             return SweepResult(store.folder, summary, manifest, nothing_to_do=True)
 
         def where(task: Task) -> dict[str, Any]:
@@ -136,6 +176,8 @@ def run_sweep(
                 "seeding": sweep.seeding,
                 "descriptions": sweep.descriptions,
                 "tasks_reused": execution.reused,
+                "figure": figure_spec or {},
+                "keys_not_applied": sweep.not_applied,
             },
         )
         if figures is not None:

@@ -17,7 +17,17 @@ from sim.report.figures import save_figure
 from sim.report.sweep_figures import sweep_heatmap, sweep_lines
 from sim.scenario.resolve import load_scenario
 
-__all__ = ["draw_sweep_figures", "sweep", "sweep_with"]
+__all__ = ["draw_sweep_figures", "sweep", "sweep_figure_spec", "sweep_with"]
+
+
+def sweep_figure_spec(plan: SweepPlan, panels: Sequence[str] = ()) -> dict[str, Any]:
+    """What the sweep's figures draw: ``panels`` (default: the scenario's), title and system."""
+    scenario = load_scenario(plan.source, plan.overrides, list(plan.variants))
+    return {
+        "panels": list(panels) or list(scenario.figure.panels),
+        "title": scenario.figure.title or scenario.meta.title,
+        "system": scenario.figure.system,
+    }
 
 
 def draw_sweep_figures(
@@ -28,11 +38,9 @@ def draw_sweep_figures(
     stem: str | None = None,
 ) -> list[Path]:
     """Lines for one swept key, heat maps (one figure per panel) for two; none for more."""
-    scenario = load_scenario(plan.source, plan.overrides, list(plan.variants))
-    panels = list(panels) or list(scenario.figure.panels)
-    system = scenario.figure.system or None
+    spec = sweep_figure_spec(plan, panels)
+    panels, title, system = spec["panels"], spec["title"], spec["system"] or None
     stem = stem or f"{plan.scenario}_sweep"
-    title = scenario.figure.title or scenario.meta.title
     if len(plan.keys) == 1:
         fig = sweep_lines(summary, plan.keys[0], panels, title, system)
         return save_figure(fig, folder, stem)
@@ -125,5 +133,10 @@ def sweep_with(
         return draw_sweep_figures(plan, summary, folder, panels)
 
     return run_sweep(
-        plan, tasks, options, on_progress=on_progress, figures=draw if figures else None
+        plan,
+        tasks,
+        options,
+        on_progress=on_progress,
+        figures=draw if figures else None,
+        figure_spec=sweep_figure_spec(plan, panels),
     )

@@ -113,6 +113,8 @@ class SweepPlan:
     tick_days: float = 1.0
     descriptions: dict[str, str] = field(default_factory=dict, compare=False)
     units: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    # variant → {key path of a --set or --grid key it does not have: why}
+    not_applied: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The plan as JSON-ready data (stored in the sweep folder)."""
@@ -200,5 +202,9 @@ def plan_sweep(
         tick_days=first.meta.tick_days,
         descriptions=first.descriptions,
         units=units,
+        not_applied={
+            variant: {text.split("=", 1)[0].strip(): why for text, why in reasons.items()}
+            for variant, reasons in first.not_applied.items()
+        },
     )
     return plan, tasks

@@ -1,4 +1,9 @@
-"""Finding and reading scenario files: catalogue names, TOML parsing and ``extends``."""
+"""Finding and reading scenario files: catalogue names, TOML parsing and ``extends``.
+
+``extends = "base.toml"`` names a file relative to the extending file's folder, or (a bare
+name, as on the command line) a catalogue scenario: ``extends = "direct_feedback_loop"``. A
+file that exists wins over a catalogue name.
+"""
 
 from __future__ import annotations
 
@@ -72,9 +77,26 @@ def read_scenario_file(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, A
         return tree
     if not isinstance(base_name, str):
         raise ConfigError("expected a file name string", source=str(path), path="extends")
-    base_path = path.parent / base_name
-    if not base_path.is_file():
-        raise ConfigError(f"base file {base_name!r} not found", source=str(path), path="extends")
-    base = read_scenario_file(base_path, (*_chain, path))
+    base = read_scenario_file(_base_file(path, base_name), (*_chain, path))
     base.get("scenario", {}).pop("name", None)
     return deep_merge(base, tree)
+
+
+def _base_file(child: Path, base_name: str) -> Path:
+    """The file ``extends = base_name`` names: a path relative to the child's folder, else (a
+    bare name, as on the command line) a catalogue name; the path wins when both exist."""
+    base_path = child.parent / base_name
+    if base_path.is_file():
+        return base_path
+    bare = "/" not in base_name and "\\" not in base_name and Path(base_name).suffix != ".toml"
+    names = catalogue() if bare else {}
+    if base_name in names:
+        return names[base_name]
+    hint = (
+        f" next to {child.name}, nor a catalogue name{suggest(base_name, names)}"
+        if bare
+        else f" (a path relative to {child.name}'s folder)"
+    )
+    raise ConfigError(
+        f"base {base_name!r} not found: no such file{hint}", source=str(child), path="extends"
+    )

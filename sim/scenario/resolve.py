@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.components.registry import load_family_module
-from sim.core.errors import ConfigError
+from sim.core.errors import ConfigError, UnknownKeyError
 from sim.core.params import from_mapping, suggest
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import Blueprint, blueprint_of, build_components, check_wiring
@@ -36,6 +36,9 @@ from sim.scenario.schema import (
 
 __all__ = ["Scenario", "load_scenario", "resolve_tree", "validate_tree"]
 
+COMPONENT_SECTIONS = ("systems", "monitors", "injectors")  # tables of named components
+PATCHED_SECTIONS = ("world", *COMPONENT_SECTIONS)  # what variants patch and --set sets per variant
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -49,6 +52,8 @@ class Scenario:
     descriptions: dict[str, str] = field(default_factory=dict)
     sweep: SweepSpec = field(default_factory=SweepSpec)
     blueprints: dict[str, Blueprint] = field(default_factory=dict, compare=False, repr=False)
+    # variant → {``--set`` text: why it does not apply there} (a key the variant does not have)
+    not_applied: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -115,7 +120,7 @@ def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch
             raise ConfigError("expected a list of key paths", path=f"{path}.replace")
         patch = expand_dotted(patch)
         for key in [*patch, *(r.split(".")[0] for r in replace)]:
-            if key not in ("world", "systems", "monitors", "injectors"):
+            if key not in PATCHED_SECTIONS:
                 raise ConfigError(
                     "a variant may patch only [world], [systems], [monitors] and [injectors] "
                     "tables",
@@ -158,6 +163,7 @@ def resolve_tree(
     default_name: str = "scenario",
 ) -> Scenario:
     """Resolve and validate a scenario given as a TOML tree; ``variants`` selects some."""
+    overrides = list(overrides)
     try:
         tree = dict(tree)
         parsed = [parse_override(text) for text in overrides]
@@ -172,7 +178,7 @@ def resolve_tree(
         for key, value in late:
             if key.split(".")[0] in DESCRIPTIVE_KEYS:
                 tree = set_path(tree, key, value)
-            else:
+            elif key.split(".")[0] not in PATCHED_SECTIONS:  # scenario.*, or an unknown key
                 base = set_path(base, key, value)
         _check_top_level(tree)
         _check_top_level(base)
@@ -198,20 +204,131 @@ def resolve_tree(
                     f"no variant {name!r}{suggest(name, patches)}; variants: {', '.join(patches)}",
                     path="--variant",
                 )
+        settings = [  # applied to each variant after its patch, where they apply
+            _Override(text, key, value)
+            for text, (key, value) in zip(overrides, parsed, strict=True)
+            if key.split(".")[0] in PATCHED_SECTIONS
+        ]
         configs: dict[str, dict[str, Any]] = {}
         blueprints: dict[str, Blueprint] = {}
+        not_applied: dict[str, dict[str, str]] = {}
+        refusals: dict[str, list[ConfigError]] = {}
+        patched = {name: patches[name].apply(base) for name in patches}
+        components = _Components.of(patched.values(), settings)
         for name in chosen:
-            resolved = patches[name].apply(base)
-            for key, value in late:
-                if key.split(".")[0] not in DESCRIPTIVE_KEYS:
-                    resolved = set_path(resolved, key, value)
+            prefix = f"variant {name!r}: " if name != meta.baseline else ""
             try:
-                blueprints[name] = validate_tree(resolved)
+                resolved, blueprint, skipped = _resolve_variant(patched[name], settings, components)
             except ConfigError as error:
-                prefix = f"variant {name!r}: " if name != meta.baseline else ""
                 raise ConfigError(prefix + error.detail, path=error.path) from None
-            configs[name] = resolved
+            for text, refusal in skipped.items():
+                refusals.setdefault(text, []).append(
+                    ConfigError(prefix + refusal.detail, path=refusal.path)
+                )
+            if skipped:
+                not_applied[name] = {text: refusal.detail for text, refusal in skipped.items()}
+            configs[name], blueprints[name] = resolved, blueprint
+        for setting in settings:
+            if len(refusals.get(setting.text, ())) == len(chosen):  # it applies nowhere
+                near_misses = [e for e in refusals[setting.text] if "did you mean" in e.detail]
+                raise (near_misses or refusals[setting.text])[0]
     except ConfigError as error:
         raise error.located(source=source) from None
     descriptions = {name: patches[name].description for name in configs}
-    return Scenario(source, meta, teaching, figure, configs, descriptions, sweep, blueprints)
+    return Scenario(
+        source, meta, teaching, figure, configs, descriptions, sweep, blueprints, not_applied
+    )
+
+
+@dataclass(frozen=True)
+class _Override:
+    """One ``--set`` of a setting (not a ``variants.NAME.…`` patch nor a descriptive key)."""
+
+    text: str
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class _Components:
+    """The components some variant of the file has, and those the ``--set``s add."""
+
+    declared: frozenset[tuple[str, str]]  # (section, name)
+    added: frozenset[tuple[str, str]]  # a --set gives its kind: it is defined on the command line
+
+    @classmethod
+    def of(cls, trees: Iterable[Mapping[str, Any]], settings: Sequence[_Override]) -> _Components:
+        declared = {
+            (section, name)
+            for tree in trees
+            for section in COMPONENT_SECTIONS
+            if isinstance(tree.get(section), Mapping)
+            for name in tree[section]
+        }
+        added = set()
+        for setting in settings:
+            parts = setting.key.split(".")
+            if parts[0] in COMPONENT_SECTIONS and len(parts) == 3 and parts[2] == "kind":
+                added.add((parts[0], parts[1]))
+            inline = len(parts) == 2 and isinstance(setting.value, Mapping)
+            if parts[0] in COMPONENT_SECTIONS and inline and "kind" in setting.value:
+                added.add((parts[0], parts[1]))
+        return cls(frozenset(declared), frozenset(added))
+
+
+def _missing_component(
+    tree: Mapping[str, Any], key: str, components: _Components
+) -> UnknownKeyError | None:
+    """Why ``key`` (``systems.NAME.…``, ``monitors.…``, ``injectors.…``) has no place in ``tree``:
+    the component it names is absent (``None``: it is there, the ``--set``s add it, or ``key``
+    names no component)."""
+    section, *rest = key.split(".")
+    if section not in COMPONENT_SECTIONS or len(rest) < 2:
+        return None
+    name, singular = rest[0], section.removesuffix("s")
+    present = tree.get(section, {})
+    names = list(present) if isinstance(present, Mapping) else []
+    if name in names or (section, name) in components.added:
+        return None
+    if (section, name) in components.declared:  # another variant has it
+        return UnknownKeyError(
+            f"no {singular} {name!r}; {section}: {', '.join(names) or 'none'}", path=key
+        )
+    known = sorted({n for s, n in components.declared if s == section})
+    return UnknownKeyError(
+        f"no {singular} {name!r} in any variant{suggest(name, known)}; "
+        f"{section}: {', '.join(known) or 'none'} (to add one, set its kind too: "
+        f"--set {section}.{name}.kind=...)",
+        path=key,
+    )
+
+
+def _resolve_variant(
+    patched: Mapping[str, Any], settings: Sequence[_Override], components: _Components
+) -> tuple[dict[str, Any], Blueprint, dict[str, UnknownKeyError]]:
+    """The variant's tree with every ``--set`` that applies to it, validated; and the settings
+    that do not apply (a key its components do not have), with the reason.
+
+    A ``--set`` applies to every variant whose components have the key: ``--set
+    systems.desk_a.x=1`` leaves alone a variant without ``desk_a``, and a policy's ``epsilon`` a
+    variant whose policy has none; a component no variant has is added where the ``--set``s
+    give its kind. Any other error (a bad value, bad wiring) is raised.
+    """
+    skipped: dict[str, UnknownKeyError] = {}
+    while True:
+        resolved = dict(patched)
+        for setting in settings:
+            if setting.text in skipped:
+                continue
+            missing = _missing_component(resolved, setting.key, components)
+            if missing is not None:
+                skipped[setting.text] = missing
+                continue
+            resolved = set_path(resolved, setting.key, setting.value)
+        try:
+            return resolved, validate_tree(resolved), skipped
+        except UnknownKeyError as error:
+            refused = [s.text for s in settings if s.key == error.path and s.text not in skipped]
+            if not refused:
+                raise
+            skipped[refused[0]] = error

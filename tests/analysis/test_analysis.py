@@ -46,7 +46,17 @@ def test_mean_ci_matches_scipy():
     expected = stats.t.interval(0.95, x.size - 1, loc=x.mean(), scale=stats.sem(x))
     assert mean == pytest.approx(x.mean())
     assert (low, high) == pytest.approx(expected)
-    assert mean_ci(np.array([3.0])) == (3.0, 3.0, 3.0)
+
+
+def test_one_value_has_no_confidence_interval():
+    """One replicate says nothing about the spread: the CI is undefined (NaN), not zero-wide."""
+    mean, low, high = mean_ci(np.array([3.0]))
+    assert mean == 3.0 and np.isnan(low) and np.isnan(high)
+    one = _frame()[lambda f: f["replicate"] == 0]
+    summary = summarize(one, {"final_m": "final"})
+    assert (summary["n"] == 1).all()
+    assert summary["ci_low"].isna().all() and summary["ci_high"].isna().all()
+    assert summary["mean"].notna().all()
 
 
 def _frame() -> pd.DataFrame:

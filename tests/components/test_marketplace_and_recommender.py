@@ -133,7 +133,12 @@ def test_shadow_system_is_never_shown():
         reps=1,
         horizon_days=5,
         variants=["greedy"],
-        overrides=[*SMALL, "systems.shadow.mode=shadow", "systems.shadow.policy.kind=thompson"],
+        overrides=[
+            *SMALL,
+            "systems.shadow.kind=recommender",
+            "systems.shadow.mode=shadow",
+            "systems.shadow.policy.kind=thompson",
+        ],
     )
     shadow = result.metrics[result.metrics.system == "shadow"]
     assert set(shadow.metric) == {"estimate_error", "model_version"}  # no regret, ctr: not shown

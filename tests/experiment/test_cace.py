@@ -93,3 +93,25 @@ def test_bad_perturbations_exit_2(capsys):
     assert main(["cace", "cace_entanglement", "--perturb", "nokey"]) == 2
     err = capsys.readouterr().err
     assert err.count("debtsim: error:") == 3 and "Traceback" not in err
+
+
+def test_one_replicate_claims_no_moved_output(tmp_path, capsys):
+    """With one paired replicate no change has a CI: the CLI says so instead of listing moves."""
+    args = ["cace", "cace_entanglement", "--perturb", "world.features.x1.scale=3.0"]
+    args += ["--reps", "1", "--horizon-days", "8", "--set", "world.rows_per_day=500"]
+    assert main([*args, "--out", str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "1 perturbation × 1 paired replicate →" in out
+    assert "1 replicate: no confidence interval" in out and "moved (95% CI" not in out
+    changes = pd.read_csv(tmp_path / "cace.csv", keep_default_na=False, na_values={"ci_low": [""]})
+    assert changes["ci_low"].isna().all() and (changes["n"] == 1).all()
+    again = cace(
+        "cace_entanglement",
+        ["world.features.x1.scale=3.0"],
+        reps=1,
+        horizon_days=8,
+        overrides=["world.rows_per_day=500"],
+        out=tmp_path,
+    )
+    assert again.nothing_to_do and again.changes["ci_high"].isna().all()
+    assert again.changes["change"].dtype == float

@@ -15,7 +15,9 @@ from pandas.testing import assert_frame_equal
 
 import sim
 from sim.cli import main
+from sim.core.errors import ConfigError
 from sim.experiment import executors
+from sim.experiment.sweep import SweepResult
 
 SCENARIO = "hidden_loop_adherence"
 GRID = {"world.usage": [0.1, 0.9], "world.adherence": [0.1, 0.5]}
@@ -179,3 +181,69 @@ def test_bad_sweep_arguments_exit_2(capsys, tmp_path):
     assert main(["sweep", SCENARIO, "--grid", "world.usage=0.5", "--executor", "mpi"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("debtsim: error:") == 5
+
+
+def test_plot_draws_the_heat_map_of_a_two_key_sweep(serial):
+    result = sim.sweep(SCENARIO, grid=GRID, out=serial, executor="serial", figures=False, **SMALL)
+    assert result.nothing_to_do  # read back from the folder: the figure spec is in the manifest
+    assert result.figure_spec["panels"] == ["error_observed", "error_true"]
+    fig = result.plot()
+    maps = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in maps] == SMALL["variants"]
+    assert all(ax.images[0].get_array().shape == (2, 2) for ax in maps)
+    assert fig.get_suptitle()
+    other = result.plot(panels=["error_true"], title="mine")
+    assert other.get_suptitle() == "mine"
+    with pytest.raises(ConfigError, match="one panel"):
+        result.plot(panels=["error_observed", "error_true"])
+
+
+def test_plot_draws_lines_for_one_key_and_one_replicate_has_no_ci(tmp_path, capsys):
+    """A sweep with one replicate: empty CIs in the summary, said by the CLI, and a figure."""
+    argv = ["sweep", SCENARIO, "--grid", "world.usage=0.2,0.8", "--variant", "adopted"]
+    argv += ["organic_only", "--reps", "1", "--horizon-days", "12", "--out", str(tmp_path)]
+    assert main([*argv, "--no-progress"]) == 0
+    stdout = capsys.readouterr().out
+    assert "2 points × 2 variants × 1 replicate →" in stdout
+    assert "1 replicate: no confidence interval" in stdout
+    result = sim.sweep(
+        SCENARIO,
+        grid={"world.usage": [0.2, 0.8]},
+        out=tmp_path,
+        variants=["adopted", "organic_only"],
+        reps=1,
+        horizon_days=12,
+    )
+    assert result.nothing_to_do
+    assert result.summary["ci_low"].isna().all() and result.summary["mean"].notna().all()
+    fig = result.plot()
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_xlabel() for ax in panels] == ["world.usage", "world.usage"]
+    for ax in panels:
+        assert len(ax.get_lines()) == 2  # one line per variant
+        assert all(len(line.get_xdata()) == 2 for line in ax.get_lines())
+
+
+def test_plot_refuses_a_sweep_over_three_keys(serial):
+    result = sim.sweep(SCENARIO, grid=GRID, out=serial, executor="serial", figures=False, **SMALL)
+    three = SweepResult(result.out, result.summary, {**result.manifest, "keys": ["a", "b", "c"]})
+    with pytest.raises(ConfigError, match="one or two keys"):
+        three.plot()
+
+
+def test_a_grid_key_a_variant_does_not_have_leaves_it_alone(tmp_path, capsys):
+    argv = ["sweep", "hidden_loop_trading", "--grid", "systems.desk_a.aggressiveness=0.3,0.6"]
+    argv += ["--variant", "none_adaptive", "no_traders", "--reps", "2", "--horizon-days", "2"]
+    assert main([*argv, "--out", str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "2 points × 2 variants × 2 replicates" in out
+    assert "systems.desk_a.aggressiveness does not apply to variant 'no_traders'" in out
+    manifest = sim.sweep(
+        "hidden_loop_trading",
+        grid={"systems.desk_a.aggressiveness": [0.3, 0.6]},
+        variants=["none_adaptive", "no_traders"],
+        reps=2,
+        horizon_days=2,
+        out=tmp_path,
+    ).manifest
+    assert list(manifest["keys_not_applied"]) == ["no_traders"]

@@ -412,6 +412,38 @@ def test_extends_a_missing_base(tmp_path):
     assert error.path == "extends"
 
 
+def test_extends_a_catalogue_name(tmp_path, monkeypatch):
+    """``extends = "direct_feedback_loop"`` names the catalogue scenario, from any folder."""
+    monkeypatch.chdir(tmp_path)
+    child = write(tmp_path, "mine.toml", 'extends = "direct_feedback_loop"\n[world]\nusers = 300\n')
+    base = load_scenario("direct_feedback_loop")
+    derived = load_scenario(child)
+    assert derived.name == "mine"
+    assert derived.variants == base.variants
+    for name in base.variants:
+        assert changed_keys(base.configs[name], derived.configs[name]) == {"world.users"}
+
+
+def test_extends_a_file_next_to_it_wins_over_a_catalogue_name(tmp_path):
+    write(tmp_path, "direct_feedback_loop", TINY_TOML)  # a file named like the catalogue entry
+    child = write(tmp_path, "child.toml", 'extends = "direct_feedback_loop"\n')
+    assert load_scenario(child).variants == ["greedy", "thompson", "holdout"]
+
+
+@pytest.mark.parametrize(
+    ("base", "needles"),
+    [
+        ("direct_feedbak_loop", ("next to child.toml", "did you mean 'direct_feedback_loop'")),
+        ("sub/base.toml", ("a path relative to child.toml's folder",)),
+        ("direct_feedback_loop.toml", ("no such file",)),
+    ],
+)
+def test_extends_names_neither_a_file_nor_a_catalogue_scenario(tmp_path, base, needles):
+    child = write(tmp_path, "child.toml", f'extends = "{base}"\n')
+    error = file_error(child, "extends", f"{base!r}", "not found", *needles)
+    assert error.path == "extends"
+
+
 def test_extends_cycle(tmp_path):
     a = write(tmp_path, "a.toml", 'extends = "b.toml"\n' + TINY_TOML)
     write(tmp_path, "b.toml", 'extends = "a.toml"\n')
@@ -568,6 +600,72 @@ def test_set_of_a_scenario_key():
     scenario = resolve_tree(tiny(), SOURCE, overrides=["scenario.seed=11", "teaching.summary=x"])
     assert scenario.meta.seed == 11
     assert scenario.teaching.summary == "x"
+
+
+def two_desks() -> dict[str, Any]:
+    """The tiny tree with a second system and a variant without it, one with an ε policy."""
+    tree = tiny()
+    tree["systems"]["other"] = copy.deepcopy(tree["systems"]["ranker"])
+    tree["variants"]["alone"] = {"description": "ranker only", "replace": ["systems.other"]}
+    tree["variants"]["explore"] = {
+        "systems.ranker.policy": {"kind": "epsilon_greedy", "slate": 3, "epsilon": 0.1}
+    }
+    return tree
+
+
+def test_set_applies_to_the_variants_that_have_the_key():
+    """A variant without the system, or whose policy has no such key, is left alone (noted)."""
+    scenario = resolve_tree(
+        two_desks(),
+        SOURCE,
+        overrides=["systems.other.policy.slate=2", "systems.ranker.policy.epsilon=0.3"],
+    )
+    configs = scenario.configs
+    assert "other" not in configs["alone"]["systems"]
+    assert {n for n, c in configs.items() if "other" in c["systems"]} == set(configs) - {"alone"}
+    assert all(
+        c["systems"]["other"]["policy"]["slate"] == 2 for n, c in configs.items() if n != "alone"
+    )
+    assert configs["explore"]["systems"]["ranker"]["policy"]["epsilon"] == 0.3
+    assert all(
+        "epsilon" not in c["systems"]["ranker"]["policy"]
+        for n, c in configs.items()
+        if n != "explore"
+    )
+    assert scenario.not_applied["alone"] == {
+        "systems.other.policy.slate=2": "no system 'other'; systems: ranker",
+        "systems.ranker.policy.epsilon=0.3": "unknown key; allowed keys: slate",
+    }
+    assert "systems.other.policy.slate=2" not in scenario.not_applied["greedy"]
+    assert "explore" not in scenario.not_applied
+
+
+@pytest.mark.parametrize(
+    ("text", "variants", "needles"),
+    [
+        ("systems.ranker.policy.epsilon=0.3", ["greedy", "thompson"], ("epsilon", "unknown key")),
+        ("systems.ranker.policy.epsilom=0.3", None, ("did you mean 'epsilon'",)),
+        (
+            "systems.othr.policy.slate=2",
+            None,
+            ("no system 'othr' in any variant", "did you mean 'other'", "systems.othr.kind="),
+        ),
+        ("systems.other.policy.slate=2", ["alone"], ("variant 'alone'", "no system 'other'")),
+        ("systems.ranker.policy.epsilon=-1", None, ("variant 'explore'", ">= 0")),
+    ],
+)
+def test_a_set_that_applies_to_no_variant_run_is_an_error(text, variants, needles):
+    """A typo is still an error (it applies nowhere), and so is a bad value anywhere."""
+    error = rejected(two_desks(), *needles, overrides=[text], variants=variants)
+    assert error.path == text.split("=")[0]
+
+
+def test_set_adds_a_component_when_it_gives_its_kind():
+    added = ["systems.shadow.kind=recommender", "systems.shadow.mode=shadow"]
+    scenario = resolve_tree(two_desks(), SOURCE, overrides=added)
+    assert all(c["systems"]["shadow"]["mode"] == "shadow" for c in scenario.configs.values())
+    inline = ['systems.shadow={kind = "recommender", mode = "shadow"}']
+    assert resolve_tree(two_desks(), SOURCE, overrides=inline).configs == scenario.configs
 
 
 @pytest.mark.parametrize(

@@ -173,6 +173,7 @@ def _assemble(plan: Plan, execution: Execution, options: Options, figures: bool)
         scheduler=options.scheduler,
         jobs=options.jobs,
         wall_seconds=execution.wall_seconds,
+        units=store.units(plan.tasks),
         extra={
             "variant": plan.settings["variant"],
             "perturbations": perturbations,

@@ -129,6 +129,7 @@ def run_sweep(
             scheduler=options.scheduler,
             jobs=options.jobs,
             wall_seconds=execution.wall_seconds,
+            units=store.units(plan.tasks),
             extra={
                 "keys": list(sweep.keys),
                 "points": [p.values for p in sweep.points],

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-from sim.report.figures import STYLE, new_figure
+from sim.report.style import STYLE, new_figure
 
 __all__ = ["sensitivity_heatmap"]
 

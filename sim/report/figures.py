@@ -1,60 +1,52 @@
 """The standard figure: variants side by side over time, one panel per metric, 95% CI bands.
 
-Figures are drawn from frames only and saved deterministically (fixed SVG hash salt, no dates
-in metadata), so the same frames always give the same files.
+Each panel's y axis is labelled with the metric's declared unit and its bands are clipped to the
+metric's declared range; every variant keeps a line of its own (the baseline thick underneath,
+the others patterned on top), and variants identical over the whole run say so in the legend;
+reference lines (a truth, a target, a published limit) come computed from the scenario's
+settings; log panels draw no zeros. Figures are drawn from frames only and sized for a
+projector (see :mod:`sim.report.style`).
 """
 
 from __future__ import annotations
 
-import os
+import textwrap
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from sim.analysis.bands import trajectory_bands
+from sim.report.panels import Panel, layout, panel_label, parse_panel, plan_panels, y_label
+from sim.report.style import STYLE, SYSTEM_COLORS, new_figure, save_figure
+from sim.report.variant_styles import VariantStyle, identical_groups, variant_styles
 
-__all__ = ["new_figure", "panel_label", "save_figure", "variant_figure"]
+__all__ = [
+    "STYLE",
+    "new_figure",
+    "panel_label",
+    "parse_panel",
+    "replicate_warning",
+    "save_figure",
+    "variant_figure",
+]
 
-STYLE: dict[Any, Any] = {  # matplotlib rcParams (keys typed as literals by matplotlib)
-    "svg.hashsalt": "debtsim",
-    "font.size": 11,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-}
-
-
-def new_figure(width: float, height: float) -> Figure:
-    """A figure on its own Agg canvas: no pyplot, no global backend, nothing to close."""
-    fig = Figure(figsize=(width, height))
-    FigureCanvasAgg(fig)
-    return fig
+WARNING_COLOR = "#b03a2e"
+_NOTE: dict[str, Any] = {"fontsize": 11, "color": "0.3", "ha": "left", "va": "top"}
 
 
-def parse_panel(panel: str) -> tuple[str, str, str | None]:
-    """``metric[:entity][@system]`` → (metric, entity, system or None)."""
-    rest, _, system = panel.partition("@")
-    metric, _, entity = rest.partition(":")
-    return metric, entity, system or None
-
-
-def panel_label(panel: str, descriptions: Mapping[str, str] | None = None) -> str:
-    """A readable axis title for ``metric[:entity][@system]``."""
-    metric, entity, system = parse_panel(panel)
-    label = metric.replace("_", " ")
-    if entity:
-        label += f" ({entity.replace('_', ' ')})"
-    if system:
-        label += f" — {system}"
-    return label
+def replicate_warning(replicates: int) -> str:
+    """What a reader must know when there are too few replicates for a CI ('' from 3 on)."""
+    if replicates >= 3:
+        return ""
+    if replicates <= 1:
+        return "⚠ 1 replicate: no confidence interval can be drawn; run with --reps 3 or more"
+    return f"⚠ only {replicates} replicates: the 95% CI bands are very wide; use --reps 3 or more"
 
 
 def variant_figure(
@@ -65,73 +57,295 @@ def variant_figure(
     baseline: str | None = None,
     log_panels: Sequence[str] = (),
     variants: Sequence[str] = (),
+    *,
+    metric_info: Mapping[str, Mapping[str, Any]] | None = None,
+    references: Sequence[Mapping[str, Any]] = (),
+    labels: Mapping[str, str] | None = None,
+    share_y: Sequence[Sequence[str]] = (),
 ) -> Figure:
     """One panel per ``metric[:entity][@system]``, one line per variant with its CI band.
 
-    Where a panel's metric comes from several systems and none is named, each system gets its
-    own line style. ``variants`` draws only those, in that order (those that ran; all of them
-    if none of the named ones ran).
+    ``variants`` draws only those, in that order (those that ran; all of them if none of the
+    named ones ran). ``metric_info``: the manifest's metric declarations (unit, range);
+    ``references``: computed reference lines (:func:`sim.scenario.figure_values.figure_values`);
+    ``labels``: each variant's legend text; ``share_y``: groups of panels on one y scale.
     """
-    panels = list(panels) or sorted(metrics["metric"].unique())
+    names = list(panels) or sorted(metrics["metric"].unique())
     ran = list(dict.fromkeys(metrics["variant"]))
     variants = [v for v in variants if v in ran] or ran
+    styles = variant_styles(variants, baseline)
+    planned = plan_panels(metrics, names, system)
+    rows, cols, places = layout(planned)
+    replicates = int(metrics["replicate"].nunique())
+    same_run = identical_groups(metrics, variants)
+    display = _display_labels(variants, labels or {}, same_run)
+    systems = list(dict.fromkeys(p.system for p in planned if p.system))
+    several_systems = len(systems) > 1
+    split = any(p.per_system for p in planned)
+    bottom = {c: max(r for r, c2 in places if c2 == c) for _, c in places}
     with matplotlib.rc_context(STYLE):
-        cols = 2 if len(panels) > 1 else 1
-        rows = (len(panels) + cols - 1) // cols
-        fig = new_figure(6.4 * cols, 3.8 * rows)
-        axes = fig.subplots(rows, cols, squeeze=False)
-        colors = matplotlib.colormaps["tab10"]
-        styles = ["-", "--", ":", "-."]
-        for ax, panel in zip(axes.ravel(), panels, strict=False):
-            metric, entity, panel_system = parse_panel(panel)
-            chosen = panel_system or system
-            rows_of = metrics[(metrics["metric"] == metric) & (metrics["entity"] == entity)]
-            systems = [chosen] if chosen else list(dict.fromkeys(rows_of["system"])) or [None]
-            for j, sys_name in enumerate(systems):
-                bands = trajectory_bands(metrics, metric, entity, sys_name)
-                for i, variant in enumerate(variants):
-                    band = _thin(bands[bands["variant"] == variant])
-                    if band.empty:
-                        continue
-                    width = 2.6 if variant == baseline else 1.6
-                    low = band["ci_low"]
-                    if panel in log_panels:  # a band reaching zero would fill the log axis
-                        low = low.where(low > 0.2 * band["mean"], 0.2 * band["mean"])
-                    label = variant if len(systems) == 1 else f"{variant} / {sys_name}"
-                    ax.plot(
-                        band["day"],
-                        band["mean"],
-                        color=colors(i % 10),
-                        lw=width,
-                        ls=styles[j % len(styles)],
-                        label=label,
+        fig = new_figure()
+        fig.set_layout_engine("constrained")
+        grid = fig.add_gridspec(rows, cols)
+        axes: list[tuple[Panel, Axes]] = []
+        drawn_refs: dict[str, Line2D] = {}
+        for panel, (r, c) in zip(planned, places, strict=True):
+            ax = fig.add_subplot(grid[r, c])
+            axes.append((panel, ax))
+            _draw_panel(
+                ax,
+                panel,
+                metrics,
+                variants,
+                styles,
+                display,
+                replicates,
+                panel.name in log_panels,
+                (metric_info or {}).get(panel.metric, {}),
+                same_run,
+            )
+            data_limits = ax.get_ylim()
+            levels: list[float] = []
+            for reference in references:
+                if reference.get("panel") == panel.name:
+                    pattern = _REFERENCE_LINES[len(drawn_refs) % len(_REFERENCE_LINES)]
+                    label = str(reference["label"])
+                    if label in drawn_refs:
+                        pattern = drawn_refs[label].get_linestyle()
+                    handle = _draw_reference(
+                        ax, reference, variants, styles, panel.name in log_panels, pattern, levels
                     )
-                    ax.fill_between(
-                        band["day"], low, band["ci_high"], color=colors(i % 10), alpha=0.18, lw=0
-                    )
-            ax.set_title(panel_label(panel))
-            if panel in log_panels:
-                ax.set_yscale("log")
-            ax.set_xlabel("day")
-        for ax in axes.ravel()[len(panels) :]:
-            ax.set_visible(False)
-        legend: dict[str, Artist] = {}
-        for ax in axes.ravel():
-            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-                legend.setdefault(label, handle)
-        labels = list(legend)
-        fig.legend(
-            [legend[v] for v in labels],
-            labels,
-            loc="lower center",
-            ncol=min(len(labels), 4 if len(labels) > 6 else 6),
-            frameon=False,
-        )
-        n = int(metrics["replicate"].nunique())
-        fig.suptitle(f"{title}\nmean and 95% CI over {n} replicates" if title else "")
-        legend_rows = (len(labels) + 3) // 4 if len(labels) > 6 else 1
-        fig.tight_layout(rect=(0, 0.03 + 0.035 * legend_rows * 2 / max(rows, 1), 1, 1))
+                    if handle is not None:
+                        drawn_refs.setdefault(label, handle)
+            _keep_data_in_view(ax, data_limits, levels, panel.name in log_panels)
+            ax.set_ylabel(y_label(panel.metric, metric_info))
+            ax.set_xlabel("day" if r == bottom[c] else "")
+            color, heading = "black", panel.title
+            if panel.system and several_systems and (panel.per_system or "@" in panel.name):
+                color = SYSTEM_COLORS[systems.index(panel.system) % len(SYSTEM_COLORS)]
+            elif split:
+                heading += " · market-wide"
+            ax.set_title(heading, color=color)
+        _share_scales(axes, share_y)
+        _legend(fig, variants, styles, display, drawn_refs)
+        _titles(fig, title, replicates)
     return fig
+
+
+def _display_labels(
+    variants: Sequence[str], labels: Mapping[str, str], same_run: list[list[str]]
+) -> dict[str, str]:
+    display = {v: labels.get(v, v) for v in variants}
+    for group in same_run:
+        for variant in group[1:]:
+            display[variant] += f"\n(= {group[0]} throughout)"
+    return display
+
+
+def _band_frame(
+    bands: pd.DataFrame, variant: str, log: bool, bounds: Sequence[Any]
+) -> tuple[pd.DataFrame, bool]:
+    """The variant's band (thinned, clipped to the metric's range); whether non-positive days
+    were dropped from a log panel."""
+    band = bands[bands["variant"] == variant].sort_values("day", kind="stable")
+    dropped = False
+    if log:
+        positive = band["mean"] > 0
+        dropped = bool((~positive).any())
+        band = band[positive]
+    band = _thin(band)
+    low, high = [*bounds, None, None][:2]
+    if low is not None or high is not None:
+        band = band.assign(
+            ci_low=band["ci_low"].clip(lower=low, upper=high),
+            ci_high=band["ci_high"].clip(lower=low, upper=high),
+        )
+    if log:  # a band reaching zero would fill the log axis down to its floor
+        floor = band["mean"] * 0.2
+        band = band.assign(ci_low=band["ci_low"].where(band["ci_low"] > floor, floor))
+    return band, dropped
+
+
+def _draw_panel(
+    ax: Axes,
+    panel: Panel,
+    metrics: pd.DataFrame,
+    variants: Sequence[str],
+    styles: Mapping[str, VariantStyle],
+    display: Mapping[str, str],
+    replicates: int,
+    log: bool,
+    info: Mapping[str, Any],
+    same_run: list[list[str]],
+) -> None:
+    rows = metrics[(metrics["metric"] == panel.metric) & (metrics["entity"] == panel.entity)]
+    if panel.system:
+        rows = rows[rows["system"] == panel.system]
+    bounds = info.get("range") or (None, None)
+    bands = trajectory_bands(rows, panel.metric, panel.entity, panel.system)
+    missing, zeros = [], False
+    for variant in variants:
+        if not (rows["variant"] == variant).any():
+            missing.append(variant)
+            continue
+        band, dropped = _band_frame(bands, variant, log, bounds)
+        zeros |= dropped
+        if band.empty:
+            missing.append(variant)
+            continue
+        style = styles[variant]
+        ax.plot(
+            band["day"],
+            band["mean"],
+            label=display[variant],
+            gid=f"variant:{variant}",
+            **style.line_kwargs(len(band)),
+        )
+        if replicates >= 2:
+            ax.fill_between(
+                band["day"],
+                band["ci_low"],
+                band["ci_high"],
+                color=style.color,
+                alpha=0.15,
+                lw=0,
+                zorder=1,
+            )
+    if log:
+        ax.set_yscale("log")
+    notes = []
+    whole = {v for group in same_run for v in group[1:]}
+    for group in identical_groups(rows[["variant", "replicate", "day", "value"]], variants):
+        if not set(group[1:]) <= whole:
+            notes.append("identical here: " + " = ".join(group))
+    if missing:
+        notes.append("no data: " + ", ".join(missing))
+    if zeros:
+        notes.append("zeros not drawn (log axis)")
+    if notes:
+        width = max(24, int(ax.get_position().width * 110))
+        text = "\n".join(textwrap.fill(note, width) for note in notes)
+        note = ax.text(
+            0.02,
+            0.98,
+            text,
+            transform=ax.transAxes,
+            bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 2},
+            zorder=6,
+            **_NOTE,
+        )
+        note.set_in_layout(False)
+
+
+_REFERENCE_LINES: tuple[Any, ...] = (":", (0, (6, 2, 1, 2)), (0, (1, 3)), (0, (9, 3)))
+
+
+def _draw_reference(
+    ax: Axes,
+    reference: Mapping[str, Any],
+    variants: Sequence[str],
+    styles: Mapping[str, VariantStyle],
+    log: bool,
+    pattern: Any,
+    levels: list[float],
+) -> Line2D | None:
+    """One reference: a black line at the level most variants share, and a line (or curve) in
+    its colour for each variant whose value differs, all in ``pattern``. Levels drawn are added
+    to ``levels``. Returns the legend handle, if anything was drawn."""
+    values = {v: reference["values"].get(v) for v in variants}
+    values = {v: x for v, x in values.items() if x is not None}
+    if log:
+        values = {v: x for v, x in values.items() if isinstance(x, list) or x > 0}
+    if not values:
+        return None
+    label = str(reference["label"])
+    flat = [round(x, 12) for x in values.values() if not isinstance(x, list)]
+    common = max(set(flat), key=flat.count) if flat else 0.0
+    shared = bool(flat) and (flat.count(common) >= 2 or len(values) == 1)
+    if shared:
+        ax.axhline(common, color="black", ls=pattern, lw=2.0, zorder=4)
+        levels.append(common)
+    days = np.asarray(reference.get("days", []), dtype=float)
+    coloured = False
+    for variant, value in values.items():
+        color = styles[variant].color
+        if isinstance(value, list):
+            curve = np.array([np.nan if x is None else x for x in value], dtype=float)
+            if log:
+                curve = np.where(curve > 0, curve, np.nan)
+            ax.plot(days, curve, color=color, ls=pattern, lw=2.0, zorder=4)
+            coloured = True
+        elif not (shared and round(value, 12) == common):
+            ax.axhline(value, color=color, ls=pattern, lw=2.0, zorder=4)
+            levels.append(value)
+            coloured = True
+    if coloured and shared:
+        label += "\n(black; a variant's colour where it differs)"
+    elif coloured:
+        label += ", per variant"
+    return Line2D([], [], color="black" if shared else "0.25", ls=pattern, lw=2.0, label=label)
+
+
+def _keep_data_in_view(
+    ax: Axes, limits: tuple[float, float], levels: Sequence[float], log: bool
+) -> None:
+    """The y range of the data, widened to show every reference level but not to follow a
+    reference curve far beyond the data (a closed form's path to 10⁻²⁰ on a log axis)."""
+    low, high = limits
+    if levels:
+        span = (np.log10(high) - np.log10(low)) if log else high - low
+        pad = 0.05 * span
+        if log:
+            low = min(low, 10 ** (np.log10(min(levels)) - pad))
+            high = max(high, 10 ** (np.log10(max(levels)) + pad))
+        else:
+            low, high = min(low, min(levels) - pad), max(high, max(levels) + pad)
+    ax.set_ylim(low, high)
+
+
+def _share_scales(axes: Sequence[tuple[Panel, Axes]], share_y: Sequence[Sequence[str]]) -> None:
+    """One y range for each group in ``share_y`` and for the per-system panels of a metric."""
+    groups = [set(g) for g in share_y]
+    groups += [{p.name} for p, _ in axes if p.per_system]
+    for group in groups:
+        members = [ax for p, ax in axes if p.name in group]
+        if len(members) < 2:
+            continue
+        lows, highs = zip(*(ax.get_ylim() for ax in members), strict=True)
+        for ax in members:
+            ax.set_ylim(min(lows), max(highs))
+
+
+def _legend(
+    fig: Figure,
+    variants: Sequence[str],
+    styles: Mapping[str, VariantStyle],
+    display: Mapping[str, str],
+    references: Mapping[str, Line2D],
+) -> None:
+    handles: list[Line2D] = []
+    for variant in variants:
+        style = styles[variant]
+        kwargs = style.line_kwargs(12)
+        kwargs.pop("markevery", None)
+        handles.append(Line2D([], [], label=display[variant], **kwargs))
+    handles += list(references.values())
+    fig.legend(
+        handles=handles,
+        loc="outside right center",
+        frameon=False,
+        handlelength=3.2,
+        labelspacing=0.7,
+    )
+
+
+def _titles(fig: Figure, title: str, replicates: int) -> None:
+    warning = replicate_warning(replicates)
+    band = "mean" if replicates <= 1 else "mean and 95% CI"
+    subtitle = f"{band} over {replicates} replicate{'s' if replicates != 1 else ''}"
+    fig.suptitle(f"{title}\n{subtitle}" if title else subtitle)
+    if warning:
+        fig.supxlabel(warning, color=WARNING_COLOR, fontsize=13, fontweight="bold")
 
 
 _MAX_POINTS = 400  # per line: more points than pixels only make files large
@@ -146,18 +360,3 @@ def _thin(band: pd.DataFrame) -> pd.DataFrame:
     keep[::step] = True
     keep[-1] = True
     return band[keep]
-
-
-def save_figure(fig: Figure, folder: str | Path, stem: str) -> list[Path]:
-    """Save ``fig`` as PNG and SVG atomically; returns the paths written."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    with matplotlib.rc_context(STYLE):
-        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-            final = folder / f"{stem}.{ext}"
-            tmp = folder / f".{stem}.{ext}.tmp"
-            fig.savefig(tmp, format=ext, dpi=110, metadata=meta)
-            os.replace(tmp, final)
-            written.append(final)
-    return written

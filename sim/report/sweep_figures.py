@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.report.figures import STYLE, new_figure, panel_label, parse_panel
+from sim.report.panels import panel_label, parse_panel
+from sim.report.style import STYLE, new_figure
 
 __all__ = ["sweep_heatmap", "sweep_lines"]
 

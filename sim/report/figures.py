@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 WARNING_COLOR = "#b03a2e"
-_NOTE: dict[str, Any] = {"fontsize": 11, "color": "0.3", "ha": "left", "va": "top"}
 
 
 def replicate_warning(replicates: int) -> str:
@@ -77,8 +76,12 @@ def variant_figure(
     planned = plan_panels(metrics, names, system)
     rows, cols, places = layout(planned)
     replicates = int(metrics["replicate"].nunique())
-    same_run = identical_groups(metrics, variants)
-    display = _display_labels(variants, labels or {}, same_run)
+    panel_rows = [_rows_of(metrics, panel) for panel in planned]
+    panel_groups = [
+        identical_groups(r[["variant", "replicate", "day", "value"]], variants) for r in panel_rows
+    ]
+    twins = _twins(identical_groups(metrics, variants), panel_groups, panel_rows, variants)
+    display = _display_labels(variants, labels or {}, twins)
     systems = list(dict.fromkeys(p.system for p in planned if p.system))
     several_systems = len(systems) > 1
     split = any(p.per_system for p in planned)
@@ -89,20 +92,20 @@ def variant_figure(
         grid = fig.add_gridspec(rows, cols)
         axes: list[tuple[Panel, Axes]] = []
         drawn_refs: dict[str, Line2D] = {}
-        for panel, (r, c) in zip(planned, places, strict=True):
+        for k, (panel, (r, c)) in enumerate(zip(planned, places, strict=True)):
             ax = fig.add_subplot(grid[r, c])
             axes.append((panel, ax))
             _draw_panel(
                 ax,
                 panel,
-                metrics,
+                panel_rows[k],
                 variants,
                 styles,
                 display,
                 replicates,
                 panel.name in log_panels,
                 (metric_info or {}).get(panel.metric, {}),
-                same_run,
+                [g for g in panel_groups[k] if any(twins.get(v, ("",))[0] != g[0] for v in g[1:])],
             )
             data_limits = ax.get_ylim()
             levels: list[float] = []
@@ -127,18 +130,50 @@ def variant_figure(
                 heading += " · market-wide"
             ax.set_title(heading, color=color)
         _share_scales(axes, share_y)
-        _legend(fig, variants, styles, display, drawn_refs)
+        free = [c for c in range(cols) if (rows - 1, c) not in places]
+        legend_ax = None
+        if free and free == list(range(free[0], cols)):
+            legend_ax = fig.add_subplot(grid[rows - 1, free[0] :])
+            legend_ax.set_axis_off()
+        _legend(fig, variants, styles, display, drawn_refs, legend_ax, len(free))
         _titles(fig, title, replicates)
     return fig
 
 
+def _rows_of(metrics: pd.DataFrame, panel: Panel) -> pd.DataFrame:
+    rows = metrics[(metrics["metric"] == panel.metric) & (metrics["entity"] == panel.entity)]
+    return rows[rows["system"] == panel.system] if panel.system else rows
+
+
+def _twins(
+    whole_run: list[list[str]],
+    panel_groups: Sequence[list[list[str]]],
+    panel_rows: Sequence[pd.DataFrame],
+    variants: Sequence[str],
+) -> dict[str, tuple[str, str]]:
+    """Variant → (the earlier variant it equals, "throughout" or "wherever shown"): identical
+    over the whole run, or in every panel where it has data."""
+    twins = {v: (group[0], "throughout") for group in whole_run for v in group[1:]}
+    for variant in variants:
+        if variant in twins:
+            continue
+        partners = set()
+        for groups, rows in zip(panel_groups, panel_rows, strict=True):
+            if not (rows["variant"] == variant).any():
+                continue
+            mine = [g for g in groups if variant in g[1:]]
+            partners.add(mine[0][0] if mine else None)
+        if len(partners) == 1 and None not in partners:
+            twins[variant] = (str(partners.pop()), "wherever shown")
+    return twins
+
+
 def _display_labels(
-    variants: Sequence[str], labels: Mapping[str, str], same_run: list[list[str]]
+    variants: Sequence[str], labels: Mapping[str, str], twins: Mapping[str, tuple[str, str]]
 ) -> dict[str, str]:
     display = {v: labels.get(v, v) for v in variants}
-    for group in same_run:
-        for variant in group[1:]:
-            display[variant] += f"\n(= {group[0]} throughout)"
+    for variant, (partner, where) in twins.items():
+        display[variant] += f"\n(= {partner} {where})"
     return display
 
 
@@ -169,18 +204,17 @@ def _band_frame(
 def _draw_panel(
     ax: Axes,
     panel: Panel,
-    metrics: pd.DataFrame,
+    rows: pd.DataFrame,
     variants: Sequence[str],
     styles: Mapping[str, VariantStyle],
     display: Mapping[str, str],
     replicates: int,
     log: bool,
     info: Mapping[str, Any],
-    same_run: list[list[str]],
+    identical: list[list[str]],
 ) -> None:
-    rows = metrics[(metrics["metric"] == panel.metric) & (metrics["entity"] == panel.entity)]
-    if panel.system:
-        rows = rows[rows["system"] == panel.system]
+    """The panel's lines and bands; a note names variants identical here (``identical``, those
+    the legend does not already name), those without data, and zeros left off a log axis."""
     bounds = info.get("range") or (None, None)
     bands = trajectory_bands(rows, panel.metric, panel.entity, panel.system)
     missing, zeros = [], False
@@ -213,27 +247,26 @@ def _draw_panel(
             )
     if log:
         ax.set_yscale("log")
-    notes = []
-    whole = {v for group in same_run for v in group[1:]}
-    for group in identical_groups(rows[["variant", "replicate", "day", "value"]], variants):
-        if not set(group[1:]) <= whole:
-            notes.append("identical here: " + " = ".join(group))
+    notes = ["identical here: " + " = ".join(group) for group in identical]
     if missing:
         notes.append("no data: " + ", ".join(missing))
     if zeros:
         notes.append("zeros not drawn (log axis)")
-    if notes:
+    if notes:  # a handle-less legend: placed where it covers the least data
         width = max(24, int(ax.get_position().width * 110))
         text = "\n".join(textwrap.fill(note, width) for note in notes)
-        note = ax.text(
-            0.02,
-            0.98,
-            text,
-            transform=ax.transAxes,
-            bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 2},
-            zorder=6,
-            **_NOTE,
+        note = ax.legend(
+            handles=[Line2D([], [], alpha=0)],
+            labels=[text],
+            loc="best",
+            handlelength=0,
+            handletextpad=0,
+            fontsize=11,
+            labelcolor="0.3",
+            framealpha=0.85,
+            edgecolor="none",
         )
+        note.set_zorder(6)
         note.set_in_layout(False)
 
 
@@ -322,7 +355,11 @@ def _legend(
     styles: Mapping[str, VariantStyle],
     display: Mapping[str, str],
     references: Mapping[str, Line2D],
+    cell: Axes | None = None,
+    cells: int = 0,
 ) -> None:
+    """The variants' (and references') legend: in ``cell``, an empty place of the grid, when it
+    fits there (``cells`` wide), else outside the panels on the right."""
     handles: list[Line2D] = []
     for variant in variants:
         style = styles[variant]
@@ -330,13 +367,14 @@ def _legend(
         kwargs.pop("markevery", None)
         handles.append(Line2D([], [], label=display[variant], **kwargs))
     handles += list(references.values())
-    fig.legend(
-        handles=handles,
-        loc="outside right center",
-        frameon=False,
-        handlelength=3.2,
-        labelspacing=0.7,
-    )
+    lines = sum(1 + str(h.get_label()).count("\n") for h in handles)
+    options: dict[str, Any] = {"frameon": False, "handlelength": 3.2, "labelspacing": 0.7}
+    if cell is not None and lines <= 10 * cells:
+        cell.legend(handles=handles, loc="center", ncols=cells, **options)
+        return
+    if cell is not None:
+        cell.remove()
+    fig.legend(handles=handles, loc="outside right center", **options)
 
 
 def _titles(fig: Figure, title: str, replicates: int) -> None:

@@ -140,6 +140,7 @@ def run_sweep(
             },
         )
         if figures is not None:
+            summary.attrs["metrics"] = manifest["metrics"]  # units and ranges for the figures
             figures(sweep, summary, store.folder / "figures")
         store.drop_parts()
         store.write_json("manifest.json", manifest)

@@ -33,14 +33,19 @@ def draw_sweep_figures(
     system = scenario.figure.system or None
     stem = stem or f"{plan.scenario}_sweep"
     title = scenario.figure.title or scenario.meta.title
+    info = summary.attrs.get("metrics", {})  # the manifest's metric declarations, if known
+    share_y = scenario.figure.share_y
     if len(plan.keys) == 1:
-        fig = sweep_lines(summary, plan.keys[0], panels, title, system)
+        fig = sweep_lines(summary, plan.keys[0], panels, title, system, info, share_y)
         return save_figure(fig, folder, stem)
     if len(plan.keys) == 2:
         written = []
         for panel in panels:
             name = f"{stem}_{panel.replace(':', '_')}"
-            fig = sweep_heatmap(summary, (plan.keys[0], plan.keys[1]), panel, title, system)
+            scale_with = [p for group in share_y if panel in group for p in group]
+            fig = sweep_heatmap(
+                summary, (plan.keys[0], plan.keys[1]), panel, title, system, info, scale_with
+            )
             written += save_figure(fig, folder, name)
         return written
     return []

@@ -25,12 +25,12 @@ _STEPS = (1.0, 2.0, 5.0)
 
 
 def robust_limit(values: np.ndarray, quantile: float = 0.9, cap: float = 1.0) -> float:
-    """The colour limit: the ``quantile`` of ``|values|`` rounded up to a 1-2-5 step, in
-    [1%, ``cap``]."""
+    """The colour limit: the ``quantile`` of ``|values|`` (an observed value, never one
+    interpolated towards an outlier) rounded up to a 1-2-5 step, in [1%, ``cap``]."""
     finite = np.abs(values[np.isfinite(values)])
     if finite.size == 0 or finite.max() == 0:
         return cap
-    target = float(np.quantile(finite, quantile)) or float(finite.max())
+    target = float(np.quantile(finite, quantile, method="lower")) or float(finite.max())
     decade = 10.0 ** np.floor(np.log10(target))
     step = next(s * decade for s in (*_STEPS, 10.0) if s * decade >= target * (1 - 1e-12))
     return float(min(cap, max(0.01, step)))

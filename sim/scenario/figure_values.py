@@ -24,10 +24,12 @@ _MAX_POINTS = 400
 
 
 def reference_days(horizon_days: float, tick_days: float = 1.0) -> np.ndarray:
-    """The days a reference curve is evaluated on: the ticks, thinned to at most 400."""
+    """The days a reference curve is evaluated on: the ticks, thinned to about 400 (the last
+    day always kept)."""
     ticks = np.arange(0.0, float(horizon_days) + 1e-9, float(tick_days))
     step = max(1, -(-len(ticks) // _MAX_POINTS))
-    return ticks[::step]
+    thinned = ticks[::step]
+    return thinned if thinned[-1] == ticks[-1] else np.append(thinned, ticks[-1])
 
 
 def _split_panel(panel: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.analysis.degeneracy import reset_drift_ceiling
 from sim.analysis.performative import (
     coin_stable_point,
     gaussian_stable_point,
@@ -184,7 +185,28 @@ def performative_stability_ratio(
     return None
 
 
+def reset_ceiling(
+    config: Mapping[str, Any], entity: str, system: str, days: np.ndarray
+) -> Reference:
+    """The ceiling on the mean drift ``E‖μ_t − μ_0‖²`` that interest resets impose (Khritankov &
+    Pilkevich); ``None`` without resets, or when resets are too rare to bound the drift."""
+    world = _get(config, "world", {})
+    if world.get("kind") != "interest" or float(world.get("reset_prob", 0.0)) <= 0:
+        return None
+    ceiling = reset_drift_ceiling(
+        int(world.get("items", 10)),
+        float(world["reset_prob"]),
+        float(world.get("reset_scale", 0.0)),
+        float(world.get("interest_low", -0.5)),
+        float(world.get("interest_high", 0.5)),
+        float(world.get("delta_low", 0.0)),
+        float(world.get("delta_high", 0.01)),
+    )
+    return ceiling if np.isfinite(ceiling) else None
+
+
 CLOSED_FORMS: dict[str, ClosedForm] = {
+    "degeneracy.reset_ceiling": reset_ceiling,
     "urn.true_share": urn_true_share,
     "urn.limit": urn_limit,
     "performative.distance_path": rrm_distance_path,

@@ -294,7 +294,7 @@ def _draw_reference(
     label = str(reference["label"])
     flat = [round(x, 12) for x in values.values() if not isinstance(x, list)]
     common = max(set(flat), key=flat.count) if flat else 0.0
-    shared = bool(flat) and (flat.count(common) >= 2 or len(values) == 1)
+    shared = flat.count(common) >= 2
     if shared:
         ax.axhline(common, color="black", ls=pattern, lw=2.0, zorder=4)
         levels.append(common)
@@ -315,7 +315,7 @@ def _draw_reference(
     if coloured and shared:
         label += "\n(black; a variant's colour where it differs)"
     elif coloured:
-        label += ", per variant"
+        label += ", per variant" if len(values) > 1 else f" ({next(iter(values))})"
     return Line2D([], [], color="black" if shared else "0.25", ls=pattern, lw=2.0, label=label)
 
 

@@ -138,7 +138,7 @@ def test_references_one_black_line_where_shared_and_colours_where_a_variant_diff
     curves = [ln for ln in panel.get_lines() if not ln.get_gid() and len(ln.get_ydata()) == 10]
     assert len(curves) == 1 and np.isclose(curves[0].get_ydata()[0], 0.9)
     texts = _legend_texts(figure)
-    assert any(t.startswith("truth") for t in texts) and "closed form, per variant" in texts
+    assert any(t.startswith("truth") for t in texts) and "closed form (a)" in texts
     low, high = panel.get_ylim()
     assert low < 0.4 and high > 0.8  # the reference levels are in view
 

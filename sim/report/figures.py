@@ -70,7 +70,7 @@ def variant_figure(
     ``labels``: each variant's legend text; ``share_y``: groups of panels on one y scale.
     """
     names = list(panels) or sorted(metrics["metric"].unique())
-    ran = list(dict.fromkeys(metrics["variant"]))
+    ran = [str(v) for v in pd.unique(metrics["variant"])]  # in order of appearance
     variants = [v for v in variants if v in ran] or ran
     styles = variant_styles(variants, baseline)
     planned = plan_panels(metrics, names, system)

@@ -75,7 +75,7 @@ def plan_panels(
             planned.append(Panel(name, metric, entity, chosen, False))
             continue
         rows = metrics[(metrics["metric"] == metric) & (metrics["entity"] == entity)]
-        systems = list(dict.fromkeys(rows["system"]))
+        systems = [str(s) for s in pd.unique(rows["system"])]
         if len(systems) <= 1:
             planned.append(Panel(name, metric, entity, systems[0] if systems else None, False))
         else:

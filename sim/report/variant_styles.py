@@ -94,9 +94,10 @@ def identical_groups(values: pd.DataFrame, variants: Sequence[str]) -> list[list
     """
     keys = [c for c in values.columns if c not in ("variant", "value")]
     signatures: dict[str, tuple[Any, ...]] = {}
+    by_variant = dict(iter(values.groupby("variant", sort=False, observed=True)))
     for variant in variants:
-        rows = values[values["variant"] == variant]
-        if rows.empty:
+        rows = by_variant.get(variant)
+        if rows is None or rows.empty:
             continue
         rows = rows.sort_values(keys, kind="stable")
         key_part = pd.util.hash_pandas_object(rows[keys], index=False).to_numpy().tobytes()

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 
 from sim.analysis.bands import trajectory_bands
 from sim.report.panels import Panel, layout, panel_label, parse_panel, plan_panels, y_label
+from sim.report.reference_lines import REFERENCE_LINES, draw_reference, keep_in_view
 from sim.report.style import STYLE, SYSTEM_COLORS, new_figure, save_figure
 from sim.report.variant_styles import VariantStyle, identical_groups, variant_styles
 
@@ -111,16 +112,16 @@ def variant_figure(
             levels: list[float] = []
             for reference in references:
                 if reference.get("panel") == panel.name:
-                    pattern = _REFERENCE_LINES[len(drawn_refs) % len(_REFERENCE_LINES)]
+                    pattern = REFERENCE_LINES[len(drawn_refs) % len(REFERENCE_LINES)]
                     label = str(reference["label"])
                     if label in drawn_refs:
                         pattern = drawn_refs[label].get_linestyle()
-                    handle = _draw_reference(
+                    handle = draw_reference(
                         ax, reference, variants, styles, panel.name in log_panels, pattern, levels
                     )
                     if handle is not None:
                         drawn_refs.setdefault(label, handle)
-            _keep_data_in_view(ax, data_limits, levels, panel.name in log_panels)
+            keep_in_view(ax, data_limits, levels, panel.name in log_panels)
             ax.set_ylabel(y_label(panel.metric, metric_info))
             ax.set_xlabel("day" if r == bottom[c] else "")
             color, heading = "black", panel.title
@@ -268,72 +269,6 @@ def _draw_panel(
         )
         note.set_zorder(6)
         note.set_in_layout(False)
-
-
-_REFERENCE_LINES: tuple[Any, ...] = (":", (0, (6, 2, 1, 2)), (0, (1, 3)), (0, (9, 3)))
-
-
-def _draw_reference(
-    ax: Axes,
-    reference: Mapping[str, Any],
-    variants: Sequence[str],
-    styles: Mapping[str, VariantStyle],
-    log: bool,
-    pattern: Any,
-    levels: list[float],
-) -> Line2D | None:
-    """One reference: a black line at the level most variants share, and a line (or curve) in
-    its colour for each variant whose value differs, all in ``pattern``. Levels drawn are added
-    to ``levels``. Returns the legend handle, if anything was drawn."""
-    values = {v: reference["values"].get(v) for v in variants}
-    values = {v: x for v, x in values.items() if x is not None}
-    if log:
-        values = {v: x for v, x in values.items() if isinstance(x, list) or x > 0}
-    if not values:
-        return None
-    label = str(reference["label"])
-    flat = [round(x, 12) for x in values.values() if not isinstance(x, list)]
-    common = max(set(flat), key=flat.count) if flat else 0.0
-    shared = flat.count(common) >= 2
-    if shared:
-        ax.axhline(common, color="black", ls=pattern, lw=2.0, zorder=4)
-        levels.append(common)
-    days = np.asarray(reference.get("days", []), dtype=float)
-    coloured = False
-    for variant, value in values.items():
-        color = styles[variant].color
-        if isinstance(value, list):
-            curve = np.array([np.nan if x is None else x for x in value], dtype=float)
-            if log:
-                curve = np.where(curve > 0, curve, np.nan)
-            ax.plot(days, curve, color=color, ls=pattern, lw=2.0, zorder=4)
-            coloured = True
-        elif not (shared and round(value, 12) == common):
-            ax.axhline(value, color=color, ls=pattern, lw=2.0, zorder=4)
-            levels.append(value)
-            coloured = True
-    if coloured and shared:
-        label += "\n(black; a variant's colour where it differs)"
-    elif coloured:
-        label += ", per variant" if len(values) > 1 else f" ({next(iter(values))})"
-    return Line2D([], [], color="black" if shared else "0.25", ls=pattern, lw=2.0, label=label)
-
-
-def _keep_data_in_view(
-    ax: Axes, limits: tuple[float, float], levels: Sequence[float], log: bool
-) -> None:
-    """The y range of the data, widened to show every reference level but not to follow a
-    reference curve far beyond the data (a closed form's path to 10⁻²⁰ on a log axis)."""
-    low, high = limits
-    if levels:
-        span = (np.log10(high) - np.log10(low)) if log else high - low
-        pad = 0.05 * span
-        if log:
-            low = min(low, 10 ** (np.log10(min(levels)) - pad))
-            high = max(high, 10 ** (np.log10(max(levels)) + pad))
-        else:
-            low, high = min(low, min(levels) - pad), max(high, max(levels) + pad)
-    ax.set_ylim(low, high)
 
 
 def _share_scales(axes: Sequence[tuple[Panel, Axes]], share_y: Sequence[Sequence[str]]) -> None:

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from sim.report.panels import panel_label, parse_panel, y_label
 from sim.report.style import STYLE, new_figure
-from sim.report.variant_styles import variant_styles
+from sim.report.variant_styles import identical_groups, variant_styles
 
 __all__ = ["colour_scale", "sweep_heatmap", "sweep_lines", "text_colour"]
 
@@ -93,10 +93,14 @@ def sweep_lines(
             lines = list(dict.fromkeys(zip(data["variant"], data["system"], strict=True)))
             several = len({s for _, s in lines}) > 1
             low, high = _bounds(metric_info, panel)
+            values = data[["variant", "system", key, "mean"]].rename(columns={"mean": "value"})
+            twins = {v: g[0] for g in identical_groups(values, variants) for v in g[1:]}
             for variant, sys_name in lines:
                 line = data[(data["variant"] == variant) & (data["system"] == sys_name)]
                 line = line.sort_values(key)
                 label = f"{variant} / {sys_name}" if several else variant
+                if variant in twins:
+                    label += f" (= {twins[variant]})"
                 style = styles[variant]
                 kwargs = style.line_kwargs(len(line))
                 kwargs.update(marker=style.marker or "o", markevery=1)

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
 
 from sim.report.cace_figure import robust_limit, sensitivity_heatmap, significant_cells
-from sim.report.sweep_figures import colour_scale, sweep_heatmap, text_colour
+from sim.report.sweep_figures import colour_scale, sweep_heatmap, sweep_lines, text_colour
 
 INFO = {
     "err_obs": {"unit": "price units", "range": [0.0, None]},
@@ -104,3 +104,17 @@ def test_the_cace_map_marks_significance_and_keeps_small_changes_visible():
     (bar,) = [a for a in figure.axes if a.get_label() == "<colorbar>"]
     assert "±10%" in bar.get_ylabel()
     assert ax.get_xlabel() == "outputs of m"
+
+
+def test_sweep_lines_carry_units_share_scales_and_name_identical_variants():
+    summary = _summary()
+    rows = summary[summary["b"] == 0.1].drop(columns="b").assign(ci_low=-1.0, ci_high=2.0)
+    twice = pd.concat([rows, rows.assign(variant="w")], ignore_index=True)
+    figure = sweep_lines(
+        twice, "a", ["err_obs", "err_true"], "t", None, INFO, [["err_obs", "err_true"]]
+    )
+    observed, true = figure.axes[:2]
+    assert observed.get_ylabel() == "price units" and observed.get_ylim() == true.get_ylim()
+    assert [t.get_text() for t in observed.get_legend().get_texts()] == ["v", "w (= v)"]
+    band = observed.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() >= 0.0  # ci_low clipped at the declared floor

@@ -205,7 +205,17 @@ def reset_ceiling(
     return ceiling if np.isfinite(ceiling) else None
 
 
+def change_day(config: Mapping[str, Any], entity: str, system: str, days: np.ndarray) -> Reference:
+    """The day a team changes its model (the first system's ``change_day`` > 0): an event every
+    panel of a cascade shows; ``None`` where no system changes (0 means never)."""
+    for params in _get(config, "systems", {}).values():
+        if isinstance(params, Mapping) and float(params.get("change_day", 0.0)) > 0:
+            return float(params["change_day"])
+    return None
+
+
 CLOSED_FORMS: dict[str, ClosedForm] = {
+    "tabular.change_day": change_day,
     "degeneracy.reset_ceiling": reset_ceiling,
     "urn.true_share": urn_true_share,
     "urn.limit": urn_limit,

@@ -33,10 +33,16 @@ def draw_reference(
 ) -> Line2D | None:
     """One reference: a black line at the level most variants share, and a line (or curve) in
     its colour for each variant whose value differs, all in ``pattern``. Levels drawn are added
-    to ``levels``. Returns the legend handle, if anything was drawn."""
+    to ``levels``. A reference on the ``x`` axis is a day (an event), drawn as a vertical line.
+    Returns the legend handle, if anything was drawn."""
     values = {v: reference["values"].get(v) for v in variants}
     values = {v: x for v, x in values.items() if x is not None}
-    if log:
+    vertical = reference.get("axis", "y") == "x"
+    line = ax.axvline if vertical else ax.axhline
+    if vertical:
+        values = {v: x for v, x in values.items() if not isinstance(x, list)}
+        levels = []  # days do not widen the y range
+    elif log:
         values = {v: x for v, x in values.items() if isinstance(x, list) or x > 0}
     if not values:
         return None
@@ -45,7 +51,7 @@ def draw_reference(
     common = max(set(flat), key=flat.count) if flat else 0.0
     shared = flat.count(common) >= 2
     if shared:
-        ax.axhline(common, color="black", ls=pattern, lw=2.0, zorder=4)
+        line(common, color="black", ls=pattern, lw=2.0, zorder=4)
         levels.append(common)
     days = np.asarray(reference.get("days", []), dtype=float)
     coloured = False
@@ -58,7 +64,7 @@ def draw_reference(
             ax.plot(days, curve, color=color, ls=pattern, lw=2.0, zorder=4)
             coloured = True
         elif not (shared and round(value, 12) == common):
-            ax.axhline(value, color=color, ls=pattern, lw=2.0, zorder=4)
+            line(value, color=color, ls=pattern, lw=2.0, zorder=4)
             levels.append(value)
             coloured = True
     if coloured and shared:

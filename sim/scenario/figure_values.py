@@ -90,10 +90,16 @@ def _references(
                 f"{spec.panel!r}",
                 path=f"{path}.{'key' if spec.key else 'closed_form'}",
             )
+        if spec.axis == "x" and any(isinstance(v, list) for v in values.values()):
+            raise ConfigError(
+                "a reference on the x axis is a day, not a curve",
+                path=f"{path}.{'key' if spec.key else 'closed_form'}",
+            )
         out.append(
             {
                 "panel": spec.panel,
                 "label": spec.label,
+                "axis": spec.axis,
                 "values": values,
                 "days": [float(d) for d in days],
             }

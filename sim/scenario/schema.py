@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sim.analysis.references import CLOSED_FORMS
 from sim.core.errors import ConfigError
@@ -81,6 +81,7 @@ class ReferenceSpec:
     label: str = param("", doc="what it is, for the legend ('truth', 'target', 'θ_PS')")
     key: str = param("", doc="a parameter's key path, e.g. systems.classifier.target_precision")
     closed_form: str = param("", doc="a closed form of sim.analysis.references, e.g. urn.limit")
+    axis: Literal["y", "x"] = param("y", doc="y: a level or curve; x: a day (an event)")
 
     def __post_init__(self) -> None:
         if not self.panel:

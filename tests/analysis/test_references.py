@@ -109,3 +109,10 @@ def test_the_drawn_rrm_reference_matches_the_simulation():
         expected = np.interp(simulated.index, days, reference["values"][variant])
         noise_floor = 0.1 / np.sqrt(1000) * 5  # σ/√n, five times over
         assert np.abs(simulated.to_numpy() - expected).max() < noise_floor + 0.01 * expected.max()
+
+
+def test_the_day_a_team_changes_its_model():
+    change = CLOSED_FORMS["tabular.change_day"]
+    config = {"systems": {"a": {"change_day": 70.0}, "b": {"upstream": "a"}}}
+    assert change(config, "", "b", DAYS) == 70.0
+    assert change({"systems": {"a": {"change_day": 0.0}}}, "", "a", DAYS) is None  # 0: never

@@ -189,3 +189,15 @@ def test_legend_values_label_the_variants(labels):
     frame = _frame({("a", "s"): np.full((3, 5), 0.5), ("b", "s"): np.full((3, 5), 0.4)})
     figure = variant_figure(frame, ["share"], baseline="a", labels=labels)
     assert _legend_texts(figure)[:2] == ["a (ε = 0.9)", "b"]
+
+
+def test_an_event_reference_is_a_vertical_line():
+    frame = _frame({(v, "s"): np.full((3, 10), 0.4) for v in ("a", "b")})
+    event = {"panel": "share", "label": "upgrade", "axis": "x", "values": {"a": 4.0, "b": 4.0}}
+    figure = variant_figure(frame, ["share"], baseline="a", references=[event])
+    panel = next(ax for ax in figure.axes if ax.axison)
+    vertical = [
+        ln for ln in panel.get_lines() if not ln.get_gid() and len(set(ln.get_xdata())) == 1
+    ]
+    assert len(vertical) == 1 and vertical[0].get_xdata()[0] == 4.0
+    assert "upgrade" in _legend_texts(figure)

@@ -5,6 +5,7 @@ computed from each variant's settings, never typed."""
 from __future__ import annotations
 
 import copy
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,19 @@ def test_the_cli_exits_2_naming_the_reference(tmp_path: Path, capsys: pytest.Cap
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bad.toml: figure.references[0].key" in err[0], err
     assert "Traceback" not in err[0]
+
+
+def test_a_reference_on_the_x_axis_is_a_day_not_a_curve():
+    scenario = load_scenario("correction_cascade")
+    (first, *_) = figure_values(scenario.figure, scenario.configs, 140)["references"]
+    assert first["axis"] == "x" and first["values"]["chain_3"] == 70.0
+    assert first["values"]["no_upgrade"] is None
+    curve = {"panel": "regret", "label": "x", "closed_form": "urn.true_share", "axis": "z"}
+    _rejected(_tree(references=[curve]), "figure.references[0].axis", "'y', 'x'")
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "performative_prediction.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        'closed_form = "performative.distance_path"\n',
+        'closed_form = "performative.distance_path"\naxis = "x"\n',
+    )
+    with pytest.raises(ConfigError, match=r"references\[0\].closed_form: a reference on the x"):
+        resolve_tree(tomllib.loads(text), "p.toml")

@@ -93,6 +93,7 @@ def variant_figure(
         grid = fig.add_gridspec(rows, cols)
         axes: list[tuple[Panel, Axes]] = []
         drawn_refs: dict[str, Line2D] = {}
+        patterns: dict[str, Any] = {}  # one dash pattern per reference label
         for k, (panel, (r, c)) in enumerate(zip(planned, places, strict=True)):
             ax = fig.add_subplot(grid[r, c])
             axes.append((panel, ax))
@@ -106,16 +107,16 @@ def variant_figure(
                 replicates,
                 panel.name in log_panels,
                 (metric_info or {}).get(panel.metric, {}),
-                [g for g in panel_groups[k] if any(twins.get(v, ("",))[0] != g[0] for v in g[1:])],
+                _not_in_legend(panel_groups[k], twins),
             )
             data_limits = ax.get_ylim()
             levels: list[float] = []
             for reference in references:
                 if reference.get("panel") == panel.name:
-                    pattern = REFERENCE_LINES[len(drawn_refs) % len(REFERENCE_LINES)]
                     label = str(reference["label"])
-                    if label in drawn_refs:
-                        pattern = drawn_refs[label].get_linestyle()
+                    pattern = patterns.setdefault(
+                        label, REFERENCE_LINES[len(patterns) % len(REFERENCE_LINES)]
+                    )
                     handle = draw_reference(
                         ax, reference, variants, styles, panel.name in log_panels, pattern, levels
                     )
@@ -167,6 +168,13 @@ def _twins(
         if len(partners) == 1 and None not in partners:
             twins[variant] = (str(partners.pop()), "wherever shown")
     return twins
+
+
+def _not_in_legend(
+    groups: list[list[str]], twins: Mapping[str, tuple[str, str]]
+) -> list[list[str]]:
+    """The groups of identical variants the legend does not already name."""
+    return [g for g in groups if any(twins.get(v, ("",))[0] != g[0] for v in g[1:])]
 
 
 def _display_labels(

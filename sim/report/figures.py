@@ -262,7 +262,7 @@ def _draw_panel(
     if zeros:
         notes.append("zeros not drawn (log axis)")
     if notes:  # a handle-less legend: placed where it covers the least data
-        width = max(24, int(ax.get_position().width * 110))
+        width = max(18, int(ax.get_position().width * 80))  # characters, after the layout
         text = "\n".join(textwrap.fill(note, width) for note in notes)
         note = ax.legend(
             handles=[Line2D([], [], alpha=0)],

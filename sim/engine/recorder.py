@@ -2,7 +2,8 @@
 
 Metric rows are ``(day, system, entity, metric, value)``; ``entity`` names a region, item,
 group or feature where the metric is per entity, else it is empty. Each metric declares how a
-replicate is summarised: its ``final`` value, its ``total`` over days, or its ``mean``.
+replicate is summarised: its ``final`` value, its ``total`` over days, or its ``mean``, and
+its unit and the range its values can take (figures label axes and clip bands with them).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["EVENT_COLUMNS", "METRIC_COLUMNS", "MetricSpec", "Recorder"]
+__all__ = ["EVENT_COLUMNS", "METRIC_COLUMNS", "Bounds", "MetricSpec", "Recorder"]
 
 METRIC_COLUMNS = ["day", "system", "entity", "metric", "value"]
 EVENT_COLUMNS = ["day", "system", "event", "detail"]
 Aggregate = Literal["final", "total", "mean"]
+Bounds = tuple[float | None, float | None]  # the range a metric's values can take (None: open)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class MetricSpec:
     name: str
     aggregate: Aggregate
     description: str
+    unit: str = ""
+    bounds: Bounds = (None, None)
 
 
 class Recorder:
@@ -43,9 +47,23 @@ class Recorder:
         self._events: list[tuple[float, str, str, str]] = []
         self.specs: dict[str, MetricSpec] = {}
 
-    def declare(self, name: str, aggregate: Aggregate, description: str) -> None:
-        """Declare metric ``name``; declaring it again with another meaning is an error."""
-        spec = MetricSpec(name, aggregate, description)
+    def declare(
+        self,
+        name: str,
+        aggregate: Aggregate,
+        description: str,
+        *,
+        unit: str,
+        bounds: Bounds = (None, None),
+    ) -> None:
+        """Declare metric ``name`` with its unit (``"share"``, ``"incidents"``…) and the range its
+        values can take; declaring it again with another aggregate is an error."""
+        low, high = bounds
+        if low is not None and high is not None and low >= high:
+            raise ValueError(f"metric {name!r}: bounds {bounds} are empty")
+        if not unit:
+            raise ValueError(f"metric {name!r} declared without a unit")
+        spec = MetricSpec(name, aggregate, description, unit, bounds)
         if self.specs.setdefault(name, spec).aggregate != aggregate:
             raise ValueError(f"metric {name!r} declared with two aggregates")
 

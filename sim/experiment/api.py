@@ -34,6 +34,7 @@ from sim.experiment.pipeline import Execution, execute
 from sim.experiment.plan import Plan, run_plan
 from sim.experiment.store import atomic_write_csv, atomic_write_parquet
 from sim.report.figures import save_figure, variant_figure
+from sim.scenario.figure_values import figure_values
 from sim.scenario.resolve import Scenario, load_scenario
 
 __all__ = ["RunResult", "load", "run", "run_with"]
@@ -63,6 +64,10 @@ class RunResult:
             baseline=self.manifest.get("baseline"),
             log_panels=spec.get("log_panels", ()),
             variants=spec.get("variants", ()),
+            metric_info=self.manifest.get("metrics", {}),
+            references=spec.get("references", ()),
+            labels=spec.get("labels", {}),
+            share_y=spec.get("share_y", ()),
         )
 
     def save_figures(self, folder: str | Path, stem: str | None = None) -> list[Path]:
@@ -155,13 +160,17 @@ def run_with(
     return _run_in(plan, resolved, options.out, options, figures, on_progress)
 
 
-def _figure_spec(scenario: Scenario) -> dict[str, Any]:
+def _figure_spec(scenario: Scenario, horizon_days: float) -> dict[str, Any]:
+    figure = scenario.figure
+    values = figure_values(figure, scenario.configs, horizon_days, scenario.meta.tick_days, False)
     return {
-        "panels": list(scenario.figure.panels),
-        "title": scenario.figure.title or scenario.meta.title,
-        "system": scenario.figure.system,
-        "log_panels": list(scenario.figure.log_panels),
-        "variants": list(scenario.figure.variants),
+        "panels": list(figure.panels),
+        "title": figure.title or scenario.meta.title,
+        "system": figure.system,
+        "log_panels": list(figure.log_panels),
+        "variants": list(figure.variants),
+        "share_y": [list(group) for group in figure.share_y],
+        **values,
     }
 
 
@@ -194,7 +203,7 @@ def _assemble(
     specs = store.specs(plan.tasks)
     summary = summarize(metrics, {k: a for k, (a, _) in specs.items()})
     settings = plan.settings
-    figure_spec = _figure_spec(scenario)
+    figure_spec = _figure_spec(scenario, float(settings["horizon_days"]))
     manifest = build_manifest(
         plan,
         specs=specs,
@@ -202,6 +211,7 @@ def _assemble(
         scheduler=options.scheduler,
         jobs=options.jobs,
         wall_seconds=execution.wall_seconds,
+        units=store.units(plan.tasks),
         extra={
             "title": scenario.meta.title,
             "baseline": scenario.meta.baseline,

@@ -173,6 +173,7 @@ def _assemble(plan: Plan, execution: Execution, options: Options, figures: bool)
         scheduler=options.scheduler,
         jobs=options.jobs,
         wall_seconds=execution.wall_seconds,
+        units=store.units(plan.tasks),
         extra={
             "variant": plan.settings["variant"],
             "perturbations": perturbations,
@@ -188,7 +189,9 @@ def _assemble(plan: Plan, execution: Execution, options: Options, figures: bool)
         from sim.report.figures import save_figure
 
         save_figure(
-            sensitivity_heatmap(sensitivity, plan.scenario), store.folder / "figures", "cace"
+            sensitivity_heatmap(sensitivity, plan.scenario, changes=changes),
+            store.folder / "figures",
+            "cace",
         )
     store.drop_parts()
     store.write_json("manifest.json", manifest)

@@ -63,6 +63,20 @@ def replicate_seeds(root_seed: int, replicates: int) -> list[dict[str, Any]]:
     return seeds
 
 
+def _metric_entry(
+    name: str,
+    aggregate: str,
+    description: str,
+    units: Mapping[str, tuple[str, float | None, float | None]] | None,
+) -> dict[str, Any]:
+    """A metric's declaration: how a replicate is summarised, its meaning, unit and range."""
+    entry: dict[str, Any] = {"aggregate": aggregate, "description": description}
+    if units and name in units:
+        unit, low, high = units[name]
+        entry.update(unit=unit, range=[low, high])
+    return entry
+
+
 def build_manifest(
     plan: Plan,
     *,
@@ -72,6 +86,7 @@ def build_manifest(
     jobs: int,
     wall_seconds: float,
     extra: Mapping[str, Any] | None = None,
+    units: Mapping[str, tuple[str, float | None, float | None]] | None = None,
 ) -> dict[str, Any]:
     """Everything needed to rerun and to interpret an experiment."""
     settings = plan.settings
@@ -89,9 +104,7 @@ def build_manifest(
     manifest.update(extra or {})
     manifest.update(
         {
-            "metrics": {
-                k: {"aggregate": a, "description": d} for k, (a, d) in sorted(specs.items())
-            },
+            "metrics": {k: _metric_entry(k, a, d, units) for k, (a, d) in sorted(specs.items())},
             "versions": package_versions(),
             "git_commit": git_commit(Path(plan.source).resolve().parent),
             "executor": executor,

@@ -7,7 +7,7 @@ them and produce byte-identical frames.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -16,7 +16,9 @@ from threadpoolctl import threadpool_limits
 from sim.core.rng import replicate_seed
 from sim.scenario.build import Blueprint, build_ecosystem
 
-__all__ = ["Task", "TaskResult", "run_task"]
+__all__ = ["MetricUnit", "Task", "TaskResult", "run_task"]
+
+MetricUnit = tuple[str, float | None, float | None]  # a metric's unit and the range of its values
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class TaskResult:
     specs: dict[str, tuple[str, str]]
     wall_seconds: float
     undeclared_reads: list[tuple[str, str]]
+    units: dict[str, MetricUnit] = field(default_factory=dict)  # name → (unit, low, high)
 
 
 def run_task(task: Task) -> TaskResult:
@@ -77,4 +80,5 @@ def run_task(task: Task) -> TaskResult:
         specs={k: (s.aggregate, s.description) for k, s in recorder.specs.items()},
         wall_seconds=time.perf_counter() - started,
         undeclared_reads=sorted(ecosystem.env.signals.undeclared_reads()),
+        units={k: (s.unit, *s.bounds) for k, s in recorder.specs.items()},
     )

@@ -27,7 +27,7 @@ from sim.experiment.atomic import (
 )
 from sim.experiment.lock import FolderLock
 from sim.experiment.plan import Plan, fingerprint_changes
-from sim.experiment.runner import Task, TaskResult
+from sim.experiment.runner import MetricUnit, Task, TaskResult
 
 __all__ = [
     "PlanMismatch",
@@ -120,6 +120,7 @@ class TaskStore:
             "point": result.point,
             "specs": {k: list(v) for k, v in result.specs.items()},
             "undeclared_reads": [list(edge) for edge in result.undeclared_reads],
+            "units": {k: list(v) for k, v in result.units.items()},
             "wall_seconds": result.wall_seconds,
         }
         atomic_write_parquet(self.parts / "events" / f"{stem}.parquet", result.events)
@@ -147,6 +148,14 @@ class TaskStore:
             for key, (aggregate, description) in self.meta(task)["specs"].items():
                 specs[key] = (aggregate, description)
         return specs
+
+    def units(self, tasks: Iterable[Task]) -> dict[str, MetricUnit]:
+        """Every metric's unit and value range: name → (unit, low, high)."""
+        units: dict[str, MetricUnit] = {}
+        for task in tasks:
+            for key, (unit, low, high) in self.meta(task).get("units", {}).items():
+                units[key] = (unit, low, high)
+        return units
 
     def undeclared_reads(self, tasks: Iterable[Task]) -> list[tuple[str, str]]:
         """Every read the tasks made without declaring it."""

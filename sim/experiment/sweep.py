@@ -74,15 +74,20 @@ class SweepResult:
             raise ConfigError("no panels recorded for this sweep: pass panels=[...]")
         title = title if title is not None else spec.get("title", self.manifest["scenario"])
         system = spec.get("system") or None
+        info = self.manifest.get("metrics", {})  # units and ranges
+        share_y = [list(group) for group in spec.get("share_y", [])]
         if len(keys) == 1:
-            return sweep_lines(self.summary, keys[0], chosen, title, system)
+            return sweep_lines(self.summary, keys[0], chosen, title, system, info, share_y)
         if len(keys) == 2:
             if panels and len(chosen) > 1:
                 raise ConfigError(
                     f"a heat map over two swept keys shows one panel; got {len(chosen)}: "
                     "pass one, e.g. panels=[" + repr(chosen[0]) + "]"
                 )
-            return sweep_heatmap(self.summary, (keys[0], keys[1]), chosen[0], title, system)
+            scale_with = [p for group in share_y if chosen[0] in group for p in group]
+            return sweep_heatmap(
+                self.summary, (keys[0], keys[1]), chosen[0], title, system, info, scale_with
+            )
         raise ConfigError(
             f"plot draws sweeps over one or two keys; this one has {len(keys)} "
             f"({', '.join(keys)}): select points from .summary and draw them"
@@ -169,6 +174,7 @@ def run_sweep(
             scheduler=options.scheduler,
             jobs=options.jobs,
             wall_seconds=execution.wall_seconds,
+            units=store.units(plan.tasks),
             extra={
                 "keys": list(sweep.keys),
                 "points": [p.values for p in sweep.points],
@@ -181,6 +187,7 @@ def run_sweep(
             },
         )
         if figures is not None:
+            summary.attrs["metrics"] = manifest["metrics"]  # units and ranges for the figures
             figures(sweep, summary, store.folder / "figures")
         store.drop_parts()
         store.write_json("manifest.json", manifest)

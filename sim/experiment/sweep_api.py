@@ -21,12 +21,14 @@ __all__ = ["draw_sweep_figures", "sweep", "sweep_figure_spec", "sweep_with"]
 
 
 def sweep_figure_spec(plan: SweepPlan, panels: Sequence[str] = ()) -> dict[str, Any]:
-    """What the sweep's figures draw: ``panels`` (default: the scenario's), title and system."""
+    """What the sweep's figures draw: ``panels`` (default: the scenario's), title, system and the
+    panel groups that share one scale (``share_y``)."""
     scenario = load_scenario(plan.source, plan.overrides, list(plan.variants))
     return {
         "panels": list(panels) or list(scenario.figure.panels),
         "title": scenario.figure.title or scenario.meta.title,
         "system": scenario.figure.system,
+        "share_y": [list(group) for group in scenario.figure.share_y],
     }
 
 
@@ -41,14 +43,19 @@ def draw_sweep_figures(
     spec = sweep_figure_spec(plan, panels)
     panels, title, system = spec["panels"], spec["title"], spec["system"] or None
     stem = stem or f"{plan.scenario}_sweep"
+    info = summary.attrs.get("metrics", {})  # the manifest's metric declarations, if known
+    share_y = [list(group) for group in spec["share_y"]]
     if len(plan.keys) == 1:
-        fig = sweep_lines(summary, plan.keys[0], panels, title, system)
+        fig = sweep_lines(summary, plan.keys[0], panels, title, system, info, share_y)
         return save_figure(fig, folder, stem)
     if len(plan.keys) == 2:
         written = []
         for panel in panels:
             name = f"{stem}_{panel.replace(':', '_')}"
-            fig = sweep_heatmap(summary, (plan.keys[0], plan.keys[1]), panel, title, system)
+            scale_with = [p for group in share_y if panel in group for p in group]
+            fig = sweep_heatmap(
+                summary, (plan.keys[0], plan.keys[1]), panel, title, system, info, scale_with
+            )
             written += save_figure(fig, folder, name)
         return written
     return []

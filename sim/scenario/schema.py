@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from sim.analysis.references import CLOSED_FORMS
 from sim.core.errors import ConfigError
-from sim.core.params import param
+from sim.core.params import param, suggest
 
 __all__ = [
     "DESCRIPTIVE_KEYS",
     "TOP_LEVEL_KEYS",
     "FigureSpec",
+    "LegendValue",
+    "ReferenceSpec",
     "ScenarioMeta",
     "SweepSpec",
     "Teaching",
@@ -57,15 +60,91 @@ class Teaching:
     reading: tuple[str, ...] = param([], doc="papers and sections")
 
 
+def _check_source(key: str, closed_form: str) -> None:
+    """Exactly one of a parameter's key path and a known closed form."""
+    if bool(key) == bool(closed_form):
+        raise ConfigError("give exactly one of key (a parameter's key path) and closed_form")
+    if closed_form and closed_form not in CLOSED_FORMS:
+        raise ConfigError(
+            f"unknown closed form {closed_form!r}{suggest(closed_form, CLOSED_FORMS)}; "
+            f"allowed: {', '.join(CLOSED_FORMS)}",
+            path="closed_form",
+        )
+
+
+@dataclass(frozen=True)
+class ReferenceSpec:
+    """One reference line of the figure: a parameter the scenario sets, or a published closed
+    form, computed for each variant (a level, or a curve over days)."""
+
+    panel: str = param("", doc="the panel it is drawn on (one of the figure's panels)")
+    label: str = param("", doc="what it is, for the legend ('truth', 'target', 'θ_PS')")
+    key: str = param("", doc="a parameter's key path, e.g. systems.classifier.target_precision")
+    closed_form: str = param("", doc="a closed form of sim.analysis.references, e.g. urn.limit")
+    axis: Literal["y", "x"] = param("y", doc="y: a level or curve; x: a day (an event)")
+
+    def __post_init__(self) -> None:
+        if not self.panel:
+            raise ConfigError("name the panel the reference is drawn on", path="panel")
+        if not self.label:
+            raise ConfigError("give the reference a label for the legend", path="label")
+        _check_source(self.key, self.closed_form)
+
+
+@dataclass(frozen=True)
+class LegendValue:
+    """A value shown after each variant's name in the legend (``gaussian (ε = 0.9)``)."""
+
+    symbol: str = param("", doc="its symbol or short name, e.g. ε")
+    key: str = param("", doc="a parameter's key path, e.g. world.epsilon")
+    closed_form: str = param("", doc="a closed form of sim.analysis.references")
+
+    def __post_init__(self) -> None:
+        if not self.symbol:
+            raise ConfigError("give the value a symbol", path="symbol")
+        _check_source(self.key, self.closed_form)
+
+
 @dataclass(frozen=True)
 class FigureSpec:
-    """The ``[figure]`` table: which metrics the standard figure shows."""
+    """The ``[figure]`` table: which metrics the standard figure shows, and how."""
 
-    panels: tuple[str, ...] = param([], doc="metric or metric:entity per panel")
+    panels: tuple[str, ...] = param([], doc="metric, metric:entity or metric@system per panel")
     title: str = param("", doc="figure title")
     system: str = param("", doc="system whose metrics are drawn (default: all)")
     log_panels: tuple[str, ...] = param([], doc="panels drawn with a logarithmic y axis")
     variants: tuple[str, ...] = param([], doc="variants drawn, in this order (default: all run)")
+    references: tuple[ReferenceSpec, ...] = param(
+        [], doc="reference lines: [[figure.references]] panel, label, key or closed_form"
+    )
+    legend: tuple[LegendValue, ...] = param(
+        [],
+        doc="values shown after each variant's name: [[figure.legend]] symbol, key or closed_form",
+    )
+    share_y: tuple[tuple[str, ...], ...] = param(
+        [], doc="groups of panels on one y scale (one colour scale in sweep heat maps)"
+    )
+
+    def __post_init__(self) -> None:
+        known = set(self.panels)
+        for i, panel in enumerate(self.log_panels):
+            if known and panel not in known:
+                raise ConfigError(_not_a_panel(panel, self.panels), path=f"log_panels[{i}]")
+        for i, group in enumerate(self.share_y):
+            for j, panel in enumerate(group):
+                if known and panel not in known:
+                    raise ConfigError(_not_a_panel(panel, self.panels), path=f"share_y[{i}][{j}]")
+        for i, reference in enumerate(self.references):
+            if known and reference.panel not in known:
+                raise ConfigError(
+                    _not_a_panel(reference.panel, self.panels), path=f"references[{i}].panel"
+                )
+
+
+def _not_a_panel(panel: str, panels: tuple[str, ...]) -> str:
+    return (
+        f"{panel!r} is not one of the figure's panels{suggest(panel, panels)}: {', '.join(panels)}"
+    )
 
 
 @dataclass(frozen=True)

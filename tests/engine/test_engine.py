@@ -21,7 +21,9 @@ class Ticker(Component):
         self.out = bus.produce(f"{self.name}.count", self.name)
 
     def on_setup(self):
-        self.env.recorder.declare("draw", "final", "a random number")
+        self.env.recorder.declare(
+            "draw", "final", "a random number", unit="value", bounds=(0.0, 1.0)
+        )
 
     def processes(self):
         return (self.run,)
@@ -127,7 +129,8 @@ def test_adding_a_component_changes_no_other_draws():
 
 def test_recorder_builds_tidy_frames():
     rec = Recorder()
-    rec.declare("m", "total", "a metric")
+    rec.declare("m", "total", "a metric", unit="widgets", bounds=(0.0, None))
+    assert rec.specs["m"].unit == "widgets" and rec.specs["m"].bounds == (0.0, None)
     rec.record(0, "s", "m", 1.5)
     rec.record_entities(1, "s", "m", ["a", "b"], [2.0, 3.0])
     rec.event(1, "s", "deploy", version=2)
@@ -139,7 +142,11 @@ def test_recorder_builds_tidy_frames():
     with pytest.raises(KeyError):
         rec.record(0, "s", "undeclared", 1.0)
     with pytest.raises(ValueError):
-        rec.declare("m", "final", "another meaning")
+        rec.declare("m", "final", "another meaning", unit="widgets")
+    with pytest.raises(ValueError, match="without a unit"):
+        rec.declare("n", "final", "no unit", unit="")
+    with pytest.raises(ValueError, match="empty"):
+        rec.declare("n", "final", "empty range", unit="widgets", bounds=(1.0, 0.0))
 
 
 @settings(max_examples=25, deadline=None)

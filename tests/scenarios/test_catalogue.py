@@ -10,6 +10,7 @@ import pytest
 
 import sim
 from sim.cli import main
+from sim.report.checks import figure_problems
 from sim.report.figures import parse_panel
 from sim.scenario.loader import catalogue
 from sim.scenario.resolve import load_scenario
@@ -47,6 +48,10 @@ def test_scenario_runs_briefly_and_draws(path: Path, tmp_path: Path) -> None:
             rows = rows[rows.system == system]
         assert not rows.empty, f"figure panel {panel!r} has no data"
     assert (tmp_path / "run" / "figures" / f"{path.stem}.png").is_file()
+    # The figure a teacher projects: every variant it lists drawn and told apart, every panel
+    # labelled with its unit (sim.report.checks; the figure tests in tests/report).
+    listed = list(scenario.figure.variants) or scenario.variants
+    assert figure_problems(result.plot(), listed) == []
     for variant in scenario.variants:
         systems = set(scenario.configs[variant].get("systems", {}))
         _every_system_has_one_lifecycle(result, variant, systems)

@@ -39,7 +39,13 @@ class DriftingLevel(World):
 
     def on_setup(self) -> None:
         self.start_ = self.rng.standard_normal(self.params.units)
-        self.env.recorder.declare("abs_error", "mean", "mean |level_hat − level| (level units)")
+        self.env.recorder.declare(
+            "abs_error",
+            "mean",
+            "mean |level_hat − level| (level units)",
+            unit="level units",
+            bounds=(0.0, None),
+        )
 
     def make_request(self) -> Probe:
         return Probe(self.env.now, self.params.units)

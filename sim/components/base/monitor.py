@@ -69,7 +69,9 @@ class Monitor(Component):
 
     # -- the fixed lifecycle -------------------------------------------------------------
     def setup_lifecycle(self) -> None:
-        self.env.recorder.declare("alerts", "total", "alerts raised")
+        self.env.recorder.declare(
+            "alerts", "total", "alerts raised", unit="alerts", bounds=(0.0, None)
+        )
 
     @final
     def processes(self) -> Iterable[ProcessFactory]:

@@ -192,7 +192,9 @@ class MLSystem(Component):
         self.log_ = self.make_log()
         self._versions: dict[int, Any] = {}
         self._served: list[int] = []  # versions deployed in turn, those rolled back removed
-        self.env.recorder.declare("model_version", "final", "deployed model version")
+        self.env.recorder.declare(
+            "model_version", "final", "deployed model version", unit="version", bounds=(0.0, None)
+        )
 
     @final
     def processes(self) -> Iterable[ProcessFactory]:

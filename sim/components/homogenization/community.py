@@ -136,10 +136,32 @@ class Community(World):
         self.populations = {server: self._population() for server in self.servers}
         self.step = 0
         rec = env.recorder
-        rec.declare("homogenization", "final", "Jaccard index of paired users minus the ideal's")
-        rec.declare("utility", "mean", "mean true utility of chosen items minus the ideal's")
-        rec.declare("jaccard", "final", "mean Jaccard index of paired users' interaction sets")
-        rec.declare("chosen_utility", "mean", "mean true utility of the items chosen in a step")
+        rec.declare(
+            "homogenization",
+            "final",
+            "Jaccard index of paired users minus the ideal's",
+            unit="Jaccard difference",
+            bounds=(-1.0, 1.0),
+        )
+        rec.declare(
+            "utility",
+            "mean",
+            "mean true utility of chosen items minus the ideal's",
+            unit="utility difference",
+        )
+        rec.declare(
+            "jaccard",
+            "final",
+            "mean Jaccard index of paired users' interaction sets",
+            unit="Jaccard index",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "chosen_utility",
+            "mean",
+            "mean true utility of the items chosen in a step",
+            unit="true utility",
+        )
         if p.initial_items:
             self._add_items(p.initial_items)
 

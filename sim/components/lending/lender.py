@@ -130,7 +130,9 @@ class Lender(MLSystem):
         self.seen_ = 0  # applicants logged so far
         self.terms_: LoanRequest | None = None  # the loan terms and table shape, from requests
         self.thresholds_ = np.zeros(len(GROUPS))  # the thresholds that served last
-        self.env.recorder.declare("threshold", "final", "the lender's threshold on the score")
+        self.env.recorder.declare(
+            "threshold", "final", "the lender's threshold on the score", unit="credit score"
+        )
 
     def initial_model(self) -> np.ndarray | None:
         p = self.params

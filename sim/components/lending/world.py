@@ -97,13 +97,54 @@ class LendingWorld(World):
         self.repayers = np.zeros(2, dtype=np.int64)  # would-be repayers who applied
         self.funded_repayers = np.zeros(2, dtype=np.int64)  # … and got a loan
         rec = self.env.recorder
-        rec.declare("loans", "final", "cumulative loans granted to the group")
-        rec.declare("profit", "final", "lender's cumulative profit (interest minus defaults)")
-        rec.declare("approval_rate", "mean", "share of the day's applicants of the group funded")
-        rec.declare("recall", "final", "share of the group's would-be repayers funded so far")
-        rec.declare("tpr_gap", "mean", "population TPR of group 1 minus group 2 (day's policy)")
-        rec.declare("repay_prob", "final", "mean repayment probability π over the group")
-        rec.declare("mean_score", "final", "mean credit score of the group")
+        rec.declare(
+            "loans",
+            "final",
+            "cumulative loans granted to the group",
+            unit="loans, cumulative",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "profit",
+            "final",
+            "lender's cumulative profit (interest minus defaults)",
+            unit="profit, cumulative",
+        )
+        rec.declare(
+            "approval_rate",
+            "mean",
+            "share of the day's applicants of the group funded",
+            unit="share of applicants",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "recall",
+            "final",
+            "share of the group's would-be repayers funded so far",
+            unit="share of repayers",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "tpr_gap",
+            "mean",
+            "population TPR of group 1 minus group 2 (day's policy)",
+            unit="TPR difference",
+            bounds=(-1.0, 1.0),
+        )
+        rec.declare(
+            "repay_prob",
+            "final",
+            "mean repayment probability π over the group",
+            unit="repayment probability",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "mean_score",
+            "final",
+            "mean credit score of the group",
+            unit="credit score",
+            bounds=(0.0, None),
+        )
 
     def make_request(self) -> LoanRequest:
         """Publish the morning's truth (oracle policies read it), then ask for a policy."""

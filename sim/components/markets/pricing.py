@@ -72,7 +72,11 @@ class PriceMarket(World):
         X_test = rng.standard_normal((p.test_rows, p.features))
         self.publish("truth", TestSet(X_test, price_true(X_test, self.w_true, p.curvature)))
         self.env.recorder.declare(
-            "adopted_share", "mean", "share of recorded prices set by the model"
+            "adopted_share",
+            "mean",
+            "share of recorded prices set by the model",
+            unit="share of prices",
+            bounds=(0.0, 1.0),
         )
 
     def make_request(self) -> Listings:
@@ -148,8 +152,20 @@ class PriceRegressor(MLSystem):
 
     def on_setup(self) -> None:
         rec = self.env.recorder
-        rec.declare("error_observed", "final", "MAE of the model on its own training window")
-        rec.declare("error_true", "final", "MAE against the true price function on fresh rows")
+        rec.declare(
+            "error_observed",
+            "final",
+            "MAE of the model on its own training window",
+            unit="price units",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "error_true",
+            "final",
+            "MAE against the true price function on fresh rows",
+            unit="price units",
+            bounds=(0.0, None),
+        )
 
     def on_start(self) -> None:
         serves = self.params.serves

@@ -68,8 +68,20 @@ class TradingVenue(World):
         self.returns: list[float] = list(history)
         self.publish("history", ReturnHistory(np.array(history)))
         rec = self.env.recorder
-        rec.declare("volatility", "mean", "rolling sd of daily returns")
-        rec.declare("mispricing", "mean", "|price − fundamental value|")
+        rec.declare(
+            "volatility",
+            "mean",
+            "rolling sd of daily returns",
+            unit="daily return (sd)",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "mispricing",
+            "mean",
+            "|price − fundamental value|",
+            unit="price units",
+            bounds=(0.0, None),
+        )
 
     def _step(self, net_order: float) -> float:
         p = self.params
@@ -150,8 +162,19 @@ class MomentumTrader(MLSystem):
         self._errors: list[float] = []
         self._prediction = 0.0
         rec = self.env.recorder
-        rec.declare("prediction_error", "mean", "rolling mean |predicted − realised return|")
-        rec.declare("slope", "final", "learned b in r̂_t = a + b r_(t−1) of the serving model")
+        rec.declare(
+            "prediction_error",
+            "mean",
+            "rolling mean |predicted − realised return|",
+            unit="daily return",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "slope",
+            "final",
+            "learned b in r̂_t = a + b r_(t−1) of the serving model",
+            unit="coefficient b",
+        )
 
     def on_start(self) -> None:
         history = self.bus.get(self._history).read(by=self.name).returns

@@ -67,9 +67,21 @@ class PerformativeWorld(World):
 
     def on_setup(self) -> None:
         rec = self.env.recorder
-        rec.declare("theta", "final", "deployed model parameters")
-        rec.declare("theta_change", "final", "‖θ_t − θ_{t−1}‖ between consecutive deployments")
-        rec.declare("distance_to_stable", "final", "‖θ_t − θ_PS‖, θ_PS the stable point")
+        rec.declare("theta", "final", "deployed model parameters", unit="θ")
+        rec.declare(
+            "theta_change",
+            "final",
+            "‖θ_t − θ_{t−1}‖ between consecutive deployments",
+            unit="distance in θ",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "distance_to_stable",
+            "final",
+            "‖θ_t − θ_PS‖, θ_PS the stable point",
+            unit="distance in θ",
+            bounds=(0.0, None),
+        )
         self._previous: dict[str, np.ndarray] = {}
 
     def make_request(self) -> Round:

@@ -62,7 +62,11 @@ class RepeatedRiskMinimizer(MLSystem):
 
     def on_setup(self) -> None:
         self.env.recorder.declare(
-            "training_loss", "final", "loss of the deployed θ on the data it was fitted to"
+            "training_loss",
+            "final",
+            "loss of the deployed θ on the data it was fitted to",
+            unit="loss",
+            bounds=(0.0, None),
         )
 
     def initial_model(self) -> RRMModel:

@@ -110,7 +110,13 @@ class AttentionAllocator(MLSystem):
         self.estimates_: np.ndarray | None = None  # the latest fit (trained; warm start)
         self._sites: tuple[str, ...] = ()
         self._outcomes = 0  # own outcomes published so far
-        self.env.recorder.declare("rate_estimate", "final", "the allocator's estimate of the rate")
+        self.env.recorder.declare(
+            "rate_estimate",
+            "final",
+            "the allocator's estimate of the rate",
+            unit="incidents per step",
+            bounds=(0.0, None),
+        )
 
     # -- the pipeline's hooks ------------------------------------------------------------
     def act(self, request: AttentionRequest) -> Allocation:

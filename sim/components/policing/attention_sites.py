@@ -83,14 +83,62 @@ class AttentionSites(World):
         self._attention = np.zeros(k)
         self.publish("truth", AttentionTruth(self.params.sites, self.rates))
         rec = self.env.recorder
-        rec.declare("discovered", "final", "cumulative incidents discovered at the site")
-        rec.declare("missed", "final", "cumulative incidents that occurred and were not found")
-        rec.declare("fairness_gap", "final", "Δ: largest gap between sites' discovered shares")
-        rec.declare("total_discovered", "final", "cumulative incidents discovered, all sites")
-        rec.declare("total_missed", "final", "cumulative incidents missed, all sites")
-        rec.declare("rate", "final", "true incident rate of the site this step")
-        rec.declare("attention", "final", "site's share of all attention units so far")
-        rec.declare("discovery_rate", "final", "share of incidents discovered (Σŷ/Σy) so far")
+        rec.declare(
+            "discovered",
+            "final",
+            "cumulative incidents discovered at the site",
+            unit="incidents, cumulative",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "missed",
+            "final",
+            "cumulative incidents that occurred and were not found",
+            unit="incidents, cumulative",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "fairness_gap",
+            "final",
+            "Δ: largest gap between sites' discovered shares",
+            unit="share difference",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "total_discovered",
+            "final",
+            "cumulative incidents discovered, all sites",
+            unit="incidents, cumulative",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "total_missed",
+            "final",
+            "cumulative incidents missed, all sites",
+            unit="incidents, cumulative",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "rate",
+            "final",
+            "true incident rate of the site this step",
+            unit="incidents per step",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "attention",
+            "final",
+            "site's share of all attention units so far",
+            unit="share of attention",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "discovery_rate",
+            "final",
+            "share of incidents discovered (Σŷ/Σy) so far",
+            unit="share of incidents",
+            bounds=(0.0, 1.0),
+        )
         self._steps = 0
         self._recorded = False
         self._last_day = 0.0

@@ -81,10 +81,34 @@ class Districts(World):
         self.true_share = self.rates / self.rates.sum()
         self.publish("truth", DistrictTruth(p.regions, self.rates.copy()))
         self._discovered = np.zeros((p.parallel_urns, 2))
-        rec.declare("true_share", "final", "region's share of the true incident rate λ_i/Σλ")
-        rec.declare("share_gap", "final", "patrol share minus true share (mean over cities)")
-        rec.declare("discovered", "final", "cumulative incidents discovered (mean over cities)")
-        rec.declare("locked_in", "final", "share of cities where one region gets ≥ lock_in_share")
+        rec.declare(
+            "true_share",
+            "final",
+            "region's share of the true incident rate λ_i/Σλ",
+            unit="share of incident rate",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "share_gap",
+            "final",
+            "patrol share minus true share (mean over cities)",
+            unit="share difference",
+            bounds=(-1.0, 1.0),
+        )
+        rec.declare(
+            "discovered",
+            "final",
+            "cumulative incidents discovered (mean over cities)",
+            unit="incidents, cumulative",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "locked_in",
+            "final",
+            "share of cities where one region gets ≥ lock_in_share",
+            unit="share of cities",
+            bounds=(0.0, 1.0),
+        )
         rec.record_entities(self.env.now, self.servers[0], "true_share", p.regions, self.true_share)
 
     def make_request(self) -> PatrolRequest:

@@ -115,8 +115,20 @@ class UrnPolicing(MLSystem):
         self.counts_: np.ndarray | None = None  # the latest urn (trained; the model deploys it)
         self._plan: np.ndarray | None = None  # the plan of the last patrols
         rec = self.env.recorder
-        rec.declare("patrol_share", "final", "probability of patrolling the region (mean, cities)")
-        rec.declare("patrol_share_sd", "final", "standard deviation of patrol_share over cities")
+        rec.declare(
+            "patrol_share",
+            "final",
+            "probability of patrolling the region (mean, cities)",
+            unit="patrol probability",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "patrol_share_sd",
+            "final",
+            "standard deviation of patrol_share over cities",
+            unit="sd over cities",
+            bounds=(0.0, None),
+        )
 
     # -- the pipeline's hooks ------------------------------------------------------------
     def act(self, request: PatrolRequest) -> Patrols:

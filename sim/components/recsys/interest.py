@@ -115,10 +115,34 @@ class Interest(World):
         self._publish_truth()
         self._tick = 0
         rec = self.env.recorder
-        rec.declare("interest_drift", "final", "‖μ_t − μ_0‖² per user: mean (or a quantile)")
-        rec.declare("degenerate_share", "final", "share of users whose drift exceeds drift_level")
-        rec.declare("ctr", "mean", "realised click-through rate of the day's impressions")
-        rec.declare("available_items", "final", "items in the candidate pool")
+        rec.declare(
+            "interest_drift",
+            "final",
+            "‖μ_t − μ_0‖² per user: mean (or a quantile)",
+            unit="squared distance",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "degenerate_share",
+            "final",
+            "share of users whose drift exceeds drift_level",
+            unit="share of users",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "ctr",
+            "mean",
+            "realised click-through rate of the day's impressions",
+            unit="clicks per impression",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "available_items",
+            "final",
+            "items in the candidate pool",
+            unit="items",
+            bounds=(0.0, None),
+        )
 
     def available(self, tick: int) -> int:
         """Items in the candidate pool on the ``tick``-th day (counting from 0)."""

@@ -77,9 +77,27 @@ class Marketplace(World):
         self.publish("truth", MarketTruth(self._segment_truth()))
         self._oracle_value: dict[int, np.ndarray] = {}
         rec = self.env.recorder
-        rec.declare("regret", "final", "cumulative expected clicks lost against the oracle")
-        rec.declare("ctr", "mean", "realised click-through rate of the day's impressions")
-        rec.declare("exposure_gini", "final", "Gini of cumulative impressions over items")
+        rec.declare(
+            "regret",
+            "final",
+            "cumulative expected clicks lost against the oracle",
+            unit="expected clicks",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "ctr",
+            "mean",
+            "realised click-through rate of the day's impressions",
+            unit="clicks per impression",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "exposure_gini",
+            "final",
+            "Gini of cumulative impressions over items",
+            unit="Gini index",
+            bounds=(0.0, 1.0),
+        )
         self._regret = {s: 0.0 for s in self.servers}
         self._impressions = {s: np.zeros(p.items, dtype=np.int64) for s in self.servers}
 

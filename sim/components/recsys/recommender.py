@@ -113,7 +113,13 @@ class Recommender(MLSystem):
     def on_setup(self) -> None:
         self._truth_signal = self.bus.get(f"{self.params.serves}.truth")
         self._explore = UniformRandom(slate=self.slate)
-        self.env.recorder.declare("estimate_error", "final", "mean |ctr_hat - ctr_true| over items")
+        self.env.recorder.declare(
+            "estimate_error",
+            "final",
+            "mean |ctr_hat - ctr_true| over items",
+            unit="click probability",
+            bounds=(0.0, 1.0),
+        )
 
     def on_start(self) -> None:
         contexts, items = self._ctr_true().shape

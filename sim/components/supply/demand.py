@@ -64,10 +64,30 @@ class DemandWorld(World):
         demand = rng.poisson(np.stack([self.rate_on(d) for d in history]))
         self.publish("history", SalesBatch(history, demand, np.zeros(demand.shape, dtype=bool)))
         rec = self.env.recorder
-        rec.declare("lost_sales", "total", "demand that found an empty shelf (units per day)")
-        rec.declare("stockout_rate", "mean", "share of (store, product) cells that ran out")
-        rec.declare("fill_rate", "mean", "share of demand served")
-        rec.declare("waste", "total", "stock left unsold at the end of the day (units)")
+        rec.declare(
+            "lost_sales",
+            "total",
+            "demand that found an empty shelf (units per day)",
+            unit="units per day",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "stockout_rate",
+            "mean",
+            "share of (store, product) cells that ran out",
+            unit="share of cells",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "fill_rate", "mean", "share of demand served", unit="share of demand", bounds=(0.0, 1.0)
+        )
+        rec.declare(
+            "waste",
+            "total",
+            "stock left unsold at the end of the day (units)",
+            unit="units per day",
+            bounds=(0.0, None),
+        )
 
     def rate_on(self, day: float) -> np.ndarray:
         """True demand rate per (store, product) on ``day``."""

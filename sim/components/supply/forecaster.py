@@ -78,9 +78,26 @@ class DemandForecaster(MLSystem):
     def on_setup(self) -> None:
         self._recent: deque[SalesBatch] = deque(maxlen=_RECENT_BATCHES)
         rec = self.env.recorder
-        rec.declare("forecast_error_true", "mean", "Σ|forecast − true demand rate| / Σ rate")
-        rec.declare("forecast_error_observed", "mean", "Σ|forecast − sales| / Σ sales, last week")
-        rec.declare("forecast_bias_true", "mean", "(Σ forecast − Σ true rate) / Σ true rate")
+        rec.declare(
+            "forecast_error_true",
+            "mean",
+            "Σ|forecast − true demand rate| / Σ rate",
+            unit="relative error",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "forecast_error_observed",
+            "mean",
+            "Σ|forecast − sales| / Σ sales, last week",
+            unit="relative error",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "forecast_bias_true",
+            "mean",
+            "(Σ forecast − Σ true rate) / Σ true rate",
+            unit="relative bias",
+        )
 
     def on_start(self) -> None:
         world = self.params.serves

@@ -104,10 +104,27 @@ class Classifier(MLSystem):
 
     def on_setup(self) -> None:
         rec = self.env.recorder
-        rec.declare("weight", "final", "the deployed model's weight of each feature")
-        rec.declare("weight_change", "total", "‖w_new − w_old‖ over the features, per deploy")
-        rec.declare("churn", "total", "share of decisions that flip at a deploy")
-        rec.declare("threshold", "final", "the deployed decision threshold")
+        rec.declare(
+            "weight",
+            "final",
+            "the deployed model's weight of each feature",
+            unit="logit per feature unit",
+        )
+        rec.declare(
+            "weight_change",
+            "total",
+            "‖w_new − w_old‖ over the features, per deploy",
+            unit="logit per feature unit",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "churn",
+            "total",
+            "share of decisions that flip at a deploy",
+            unit="share of decisions",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare("threshold", "final", "the deployed decision threshold", unit="score")
         self.threshold_ = self.params.threshold
         self._all_features: list[str] = []
         self._upstream_logits: dict[float, np.ndarray] = {}

@@ -141,15 +141,46 @@ class Tabular(World):
             ),
         )
         rec = self.env.recorder
-        rec.declare("precision", "mean", "share of positive decisions whose label is positive")
-        rec.declare("recall", "mean", "share of positive labels decided positive")
-        rec.declare("precision_gap", "mean", "realised precision minus the targeted precision")
-        rec.declare("loss", "mean", "log loss of the scores on the day's true labels")
-        rec.declare("base_rate", "mean", "share of positive labels on the day")
+        rec.declare(
+            "precision",
+            "mean",
+            "share of positive decisions whose label is positive",
+            unit="share of positive decisions",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "recall",
+            "mean",
+            "share of positive labels decided positive",
+            unit="share of positive labels",
+            bounds=(0.0, 1.0),
+        )
+        rec.declare(
+            "precision_gap",
+            "mean",
+            "realised precision minus the targeted precision",
+            unit="precision − target",
+            bounds=(-1.0, 1.0),
+        )
+        rec.declare(
+            "loss",
+            "mean",
+            "log loss of the scores on the day's true labels",
+            unit="log loss (nats)",
+            bounds=(0.0, None),
+        )
+        rec.declare(
+            "base_rate",
+            "mean",
+            "share of positive labels on the day",
+            unit="share of labels",
+            bounds=(0.0, 1.0),
+        )
         rec.declare(
             "loss_change_after_upgrade",
             "final",
             "mean loss in the compare_days after compare_day minus in those before",
+            unit="log loss (nats)",
         )
 
     def value(self, path: str, day: float) -> float:

@@ -136,7 +136,7 @@ def _window(m: pd.DataFrame, metric: str, entity: str, first: float, last: float
 def performative_prediction(m: pd.DataFrame) -> None:
     distance = m[m.metric == "distance_to_stable"].groupby(["variant", "day"]).value.mean()
     assert distance["gaussian_unstable"].iloc[-1] > distance["gaussian_unstable"].iloc[0]
-    assert distance["gaussian"].iloc[-1] < 0.1 * distance["gaussian"].iloc[0]
+    assert distance["gaussian"].iloc[-1] < 0.5 * distance["gaussian"].iloc[0]  # 0.9^11 ≈ 0.31
     late = m[(m.metric == "theta_change") & (m.day >= 6)].groupby("variant").value.median()
     assert late["strategic_strong"] > 3 * late["strategic"]  # overreaction: RRM oscillates
 

@@ -122,7 +122,11 @@ def expected_time(record: dict[str, Any] | None) -> str:
             parts.append("no quick preset")
     jobs = {run.get("jobs") for run in runs.values() if isinstance(run, dict)}
     jobs_text = f", --jobs {jobs.pop()}" if len(jobs) == 1 else ""
-    return f"{', '.join(parts)}{jobs_text}"
+    load, cores = record.get("load_average_before"), record.get("cpu_count")
+    busy = ""
+    if isinstance(load, (int, float)) and isinstance(cores, int) and load > cores:
+        busy = f" (measured on a busy machine: load {load:g} on {cores} cores)"
+    return f"{', '.join(parts)}{jobs_text}{busy}"
 
 
 def _duration(seconds: float) -> str:

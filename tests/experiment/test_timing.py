@@ -93,4 +93,6 @@ def test_expected_time_formats_minutes_and_seconds():
         }
     }
     assert expected_time(record) == "default ~2 min, quick ~7 s, --jobs 2"
+    busy = {**record, "load_average_before": 6.5, "cpu_count": 2}
+    assert expected_time(busy).endswith("(measured on a busy machine: load 6.5 on 2 cores)")
     assert expected_time(None).startswith("time not measured")

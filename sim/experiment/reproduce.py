@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiment.api import run
+from sim.experiment.executors import shutdown_warm_pool
 from sim.experiment.store import atomic_write_csv
 from sim.experiment.sweep_api import sweep
 from sim.experiment.timing import Timing, measure, write_timings
@@ -35,9 +36,11 @@ def reproduce(
     paths = [find_scenario(n) for n in names] if names else list(catalogue().values())
     written: list[Path] = []
     for path in paths:
+        shutdown_warm_pool()  # each timed run starts its workers, as `debtsim run` does
         with measure() as elapsed:
             result = run(path, jobs=jobs)
             written += result.save_figures(out, path.stem)
+            shutdown_warm_pool()  # reaped, so that their CPU time is counted
             timings = [_timing("default", result.manifest, jobs, *elapsed())]
         written.append(_save_summary(result.summary, out / "data" / f"{path.stem}.summary.csv"))
         scenario = load_scenario(path)
@@ -63,9 +66,11 @@ def _timing(mode: str, manifest: dict[str, Any], jobs: int, wall: float, cpu: fl
 
 def _time_quick(path: Path, jobs: int) -> Timing:
     """Time the ``--quick`` run as a user sees it: the run and its figure (drawn, not kept)."""
+    shutdown_warm_pool()
     with tempfile.TemporaryDirectory() as scratch, measure() as elapsed:
         result = run(path, jobs=jobs, quick=True)
         result.save_figures(Path(scratch), path.stem)
+        shutdown_warm_pool()
         return _timing("quick", result.manifest, jobs, *elapsed())
 
 

@@ -1,9 +1,9 @@
 """How long a scenario's runs take: measured by ``debtsim reproduce``, read by ``debtsim list``.
 
 ``reproduce`` times each scenario's default run and its ``--quick`` run (run and figure, wall
-and CPU seconds of this process and its workers) and stores them with the figure's data as
-``data/<scenario>.timing.json``. Nothing here is typed by hand: a scenario without a stored
-measurement has no expected time.
+and CPU seconds of this process and its workers, started for the run and reaped after it) and
+stores them with the figure's data as ``data/<scenario>.timing.json``. Nothing here is typed
+by hand: a scenario without a stored measurement has no expected time.
 """
 
 from __future__ import annotations

@@ -27,8 +27,12 @@ one process after the other, and every row prints its ratio to T-RECS's time at 
 
     python bench/homogenization_scale.py [--trecs-python PATH] [--only small|large] [--repeat 3]
 
-It prints CPU and wall seconds (the best of ``--repeat`` runs): on a shared machine the CPU
-time is what an idle core takes.
+Both sides are timed on the same two clocks and both are printed: CPU seconds of the process
+that ran the simulation (T-RECS in its own process, debtsim in this one) and wall seconds,
+each the best of ``--repeat`` runs; each ratio divides like by like (T-RECS CPU / debtsim CPU,
+T-RECS wall / debtsim wall). On a shared machine the CPU ratio is the reliable one: wall time
+depends on what else runs. debtsim's simulation runs with one BLAS thread; T-RECS runs with
+NumPy's default, so on several cores its CPU time may exceed its wall time.
 """
 
 from __future__ import annotations
@@ -67,15 +71,15 @@ def run_once(users: int, items: int, grown: bool, extra: list[str]) -> tuple[flo
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def trecs_seconds(python: str, users: int, items: int) -> float:
-    """Wall seconds of T-RECS at this size, run by ``bench/trecs_baseline.py`` under ``python``."""
+def trecs_seconds(python: str, users: int, items: int) -> tuple[float, float]:
+    """Wall and CPU seconds of T-RECS at this size, run by ``bench/trecs_baseline.py``."""
     script = Path(__file__).with_name("trecs_baseline.py")
     command = [python, str(script), "--users", str(users), "--items", str(items)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    match = re.search(r"([0-9.]+) s\s*$", output.strip())
+    match = re.search(r"cpu ([0-9.]+) s, wall ([0-9.]+) s\s*$", output.strip())
     if match is None:
-        raise SystemExit(f"could not read T-RECS's time from: {output!r}")
-    return float(match.group(1))
+        raise SystemExit(f"could not read T-RECS's times from: {output!r}")
+    return float(match.group(2)), float(match.group(1))
 
 
 def main() -> None:
@@ -89,22 +93,31 @@ def main() -> None:
     print(f"baseline 'repeated' (content filtering retrained every step), {STEPS} steps")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     header = f"{'users':>7} {'items':>6} {'catalogue':>9} {'homogenization':>15}"
-    print(f"{header} {'cpu s':>7} {'wall s':>7} {'T-RECS s':>9} {'T-RECS/cpu':>11}")
+    print(
+        f"{header} {'cpu s':>7} {'wall s':>7} {'T-RECS cpu':>11} {'T-RECS wall':>12}"
+        f" {'cpu ratio':>10} {'wall ratio':>11}"
+    )
     for size in sizes:
         users, items = SIZES[size]
-        trecs = trecs_seconds(args.trecs_python, users, items) if args.trecs_python else None
+        trecs: tuple[float, float] | None = None
+        if args.trecs_python:
+            runs = [trecs_seconds(args.trecs_python, users, items) for _ in range(args.repeat)]
+            trecs = min(t[0] for t in runs), min(t[1] for t in runs)
         rows = [(False, mode) for mode in MODES if size == "large" or mode != "sampled"]
         rows.append((True, "all pairs"))
         for grown, mode in rows:
             times = [run_once(users, items, grown, MODES[mode]) for _ in range(args.repeat)]
             wall, cpu = min(t[0] for t in times), min(t[1] for t in times)
-            ratio = f"{trecs / cpu:10.0f}×" if trecs else f"{'-':>11}"
-            measured = f"{trecs:9.1f}" if trecs else f"{'-':>9}"
+            if trecs:
+                peer = f"{trecs[1]:11.2f} {trecs[0]:12.2f} {trecs[1] / cpu:9.1f}×"
+                peer += f" {trecs[0] / wall:10.1f}×"
+            else:
+                peer = f"{'-':>11} {'-':>12} {'-':>10} {'-':>11}"
             catalogue = "grown" if grown else "fixed"
             print(
-                f"{users:>7,} {items:>6,} {catalogue:>9} {mode:>15} {cpu:7.2f} {wall:7.2f}"
-                f" {measured} {ratio}"
+                f"{users:>7,} {items:>6,} {catalogue:>9} {mode:>15} {cpu:7.2f} {wall:7.2f} {peer}"
             )
+    print("ratios: T-RECS's time / debtsim's time on the same clock (CPU/CPU, wall/wall)")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {peak_mib:,.0f} MiB")
     if not args.trecs_python:

@@ -138,6 +138,7 @@ def _options(args: argparse.Namespace, kind: str) -> Options:
         out=out,
         progress=not args.no_progress,
         dashboard=args.dashboard,
+        quick=getattr(args, "quick", False),
     )
 
 
@@ -155,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a scenario's variants × replicates")
     _scenario_options(run, "replicates per variant")
+    run.add_argument(
+        "--quick",
+        action="store_true",
+        help="the scenario's [quick] preset: fewer replicates, a shorter horizon (to show live)",
+    )
 
     sweep = sub.add_parser("sweep", help="run a parameter grid × variants × replicates")
     _scenario_options(sweep, "replicates per point and variant")
@@ -315,15 +321,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     for name in args.scenarios:
         scenario = load_scenario(name, args.set, args.variant or None)
+        preset = ""
+        if scenario.quick.declared:
+            quick = load_scenario(name, args.set, args.variant or None, quick=True)
+            preset = (  # the preset validates too
+                f"; --quick: {plural(quick.meta.replicates, 'replicate')} × "
+                f"{quick.meta.horizon_days:g} days"
+            )
         print(
             f"ok  {scenario.source}: {plural(len(scenario.configs), 'variant')} "
-            f"({', '.join(scenario.variants)})"
+            f"({', '.join(scenario.variants)}){preset}"
         )
         _print(not_applied_lines(scenario.not_applied))
     return EXIT_OK
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    from sim.experiment.timing import expected_time, read_timings
     from sim.scenario.loader import catalogue
     from sim.scenario.resolve import load_scenario
 
@@ -333,6 +347,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
         except ConfigError as error:
             title = f"(invalid: {error})"
         print(f"{name:28s} {title}")
+        print(f"{'':28s} expected time: {expected_time(read_timings(name))}")
+    print(
+        "(expected time: wall time of the run and its figure, measured by debtsim reproduce "
+        "and stored in figures/data/<scenario>.timing.json)"
+    )
     return EXIT_OK
 
 

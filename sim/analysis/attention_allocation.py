@@ -17,7 +17,7 @@ The dynamics themselves live with the world (:mod:`sim.components.policing.dynam
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 __all__ = [
     "expected_discovered",
@@ -49,6 +49,8 @@ def expected_discovered(rate: np.ndarray, attention: np.ndarray) -> np.ndarray:
 
 def uniform_expected_discovered(rates: np.ndarray, units: int) -> np.ndarray:
     """Expected discoveries per step at each site when ``units`` are spread Multinomial(1/K)."""
+    from scipy import stats  # here: scipy.stats costs workers ~0.5 s to import
+
     r = np.asarray(rates, dtype=float)
     a = np.arange(units + 1)
     weights = stats.binom.pmf(a, units, 1.0 / r.size)

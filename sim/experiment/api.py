@@ -89,8 +89,12 @@ def run(
     executor: str | Executor | None = None,
     scheduler: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    quick: bool = False,
 ) -> RunResult:
     """Run every variant (or ``variants``) × replicates of a scenario (path or catalogue name).
+
+    ``quick``: the scenario's ``[quick]`` preset (fewer replicates, a shorter horizon, maybe a
+    smaller world: a run to show live); ``reps``, ``horizon_days`` and ``overrides`` still win.
 
     Without ``out`` nothing is written: the run works in a temporary folder, deleted at the end,
     and the result lives in memory only (``result.out`` is ``None``; ``result.save_figures(dir)``
@@ -109,6 +113,7 @@ def run(
         executor=executor,
         scheduler=scheduler,
         out=out,
+        quick=quick,
     )
     return run_with(scenario, options, figures=figures, on_progress=on_progress)
 
@@ -116,7 +121,15 @@ def run(
 def _scenario(scenario: str | Path | Scenario, options: Options) -> Scenario:
     """The scenario resolved once, honouring ``variants``; a resolved one refuses overrides."""
     if not isinstance(scenario, Scenario):
-        return load_scenario(scenario, options.overrides, options.variants or None)
+        return load_scenario(
+            scenario, options.overrides, options.variants or None, quick=options.quick
+        )
+    if options.quick and not scenario.quick_applied:
+        raise ConfigError(
+            "the preset applies while a scenario is resolved: pass its path or name, or resolve "
+            "it with load_scenario(path, quick=True)",
+            path="--quick",
+        )
     if options.overrides:
         raise ConfigError(
             "overrides apply while a scenario is resolved: pass its path or name, or resolve "
@@ -223,6 +236,7 @@ def _assemble(
             "overrides_not_applied": scenario.not_applied,
             "undeclared_reads": [list(edge) for edge in store.undeclared_reads(plan.tasks)],
             "tasks_reused": execution.reused,
+            "quick": scenario.quick_applied,
             "figure": figure_spec,
         },
     )

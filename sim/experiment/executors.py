@@ -6,9 +6,15 @@ are identical whatever the executor, the worker count or the order in which task
 only a few tasks are in flight at a time, so the caller's memory does not grow with the number
 of tasks. A task that raises is yielded as a :class:`TaskFailure` and the others go on.
 
+Local workers form a warm pool: a process that runs several experiments (a notebook, the test
+suite, ``reproduce``) starts its workers once and reuses them (:func:`shutdown_warm_pool` stops
+them; they stop when the process ends). Tasks carry everything they need, so a reused worker
+gives the same results as a fresh one.
+
 Shutdown: an interrupt (Ctrl-C, or SIGTERM turned into one by the CLI) terminates the local
-workers at once; workers ignore Ctrl-C themselves (the main process decides) and exit on their
-own when the main process dies, even by SIGKILL (a watchdog thread polls their parent).
+workers at once (the next run starts a new pool); workers ignore Ctrl-C themselves (the main
+process decides) and exit on their own when the main process dies, even by SIGKILL (a watchdog
+thread polls their parent).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from sim.experiment.cluster import dask_client
 from sim.experiment.options import Options
 from sim.experiment.runner import Task, run_task
 
-__all__ = ["TaskFailure", "iter_results"]
+__all__ = ["TaskFailure", "iter_results", "shutdown_warm_pool"]
 
 
 @dataclass(frozen=True)
@@ -93,29 +99,63 @@ def _stream(
             future.cancel()
 
 
-def _processes(
-    tasks: Sequence[Task], fn: Callable[[Task], Any], jobs: int
-) -> Iterator[tuple[int, Any]]:
+_warm: dict[str, Any] = {"pool": None, "jobs": 0, "parent": 0}
+
+
+def _local_pool(jobs: int) -> ProcessPoolExecutor:
+    """The warm pool of ``jobs`` local workers, started if there is none (or it broke)."""
+    pool = _warm["pool"]
+    usable = (
+        pool is not None
+        and _warm["jobs"] == jobs
+        and _warm["parent"] == os.getpid()
+        and not getattr(pool, "_broken", False)
+        and not getattr(pool, "_shutdown_thread", False)
+    )
+    if usable:
+        return pool
+    shutdown_warm_pool()
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_init,
         initargs=(os.getpid(),),
     )
+    _warm.update(pool=pool, jobs=jobs, parent=os.getpid())
+    return pool
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers now (interrupted or abandoned)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
+
+
+def shutdown_warm_pool() -> None:
+    """Stop the warm pool's workers, if any (a later run starts a new pool)."""
+    pool, _warm["pool"] = _warm["pool"], None
+    if pool is not None and _warm["parent"] == os.getpid():
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _processes(
+    tasks: Sequence[Task], fn: Callable[[Task], Any], jobs: int
+) -> Iterator[tuple[int, Any]]:
+    """Run on the warm pool: its workers stay up for the next run of this process (each worker
+    pays its imports once, and keeps its start-up cache), until the process ends."""
+    pool = _local_pool(jobs)
     finished = False
     try:
         yield from _stream(pool, tasks, fn, 2 * jobs)
         finished = True
     finally:
-        if not finished:  # interrupted or abandoned: stop the workers now
-            processes = list(getattr(pool, "_processes", {}).values())
-            for process in processes:
-                process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.join(timeout=5)
-        else:
-            pool.shutdown(wait=True)
+        if not finished:  # interrupted or abandoned: stop the workers now, start afresh next time
+            _warm["pool"] = None
+            _stop(pool)
 
 
 def _dask(

@@ -2,7 +2,8 @@
 
 ``run``, ``sweep`` and ``cace`` take the same :class:`Options`, so ``--executor``,
 ``--scheduler``, ``--jobs``, ``--seed``, ``--reps``, ``--set``, ``--variant``, ``--out`` and
-``--no-progress`` mean the same everywhere. :meth:`Options.checked` refuses bad values with one
+``--no-progress`` mean the same everywhere; ``--quick`` (the scenario's ``[quick]`` preset) is
+taken by ``run``. :meth:`Options.checked` refuses bad values with one
 :class:`~sim.core.errors.ConfigError` (exit 2).
 """
 
@@ -44,6 +45,7 @@ class Options:
     out: Path | None = None
     progress: bool = True
     dashboard: bool = False
+    quick: bool = False
 
     @classmethod
     def make(
@@ -60,6 +62,7 @@ class Options:
         out: str | Path | None = None,
         progress: bool = True,
         dashboard: bool = False,
+        quick: bool = False,
     ) -> Options:
         """Options from loosely typed arguments, checked."""
         if isinstance(overrides, str) or isinstance(variants, str):
@@ -76,6 +79,7 @@ class Options:
             out=Path(out) if out is not None else None,
             progress=progress,
             dashboard=dashboard,
+            quick=quick,
         ).checked()
 
     def checked(self) -> Options:
@@ -107,6 +111,8 @@ class Options:
                 f"(the executor is {self.executor_name(2)!r})",
                 path="--scheduler",
             )
+        if not isinstance(self.quick, bool):
+            raise ConfigError(f"expected true or false, got {self.quick!r}", path="--quick")
         if self.dashboard and executor != "dask":
             raise ConfigError("a dashboard needs --executor dask", path="--dashboard")
         return replace(self, executor=executor)

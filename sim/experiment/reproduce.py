@@ -3,7 +3,8 @@
 Each scenario runs with the replicates and seed its file names and its standard figure is saved;
 a scenario with a ``[sweep]`` table also gets its sweep figures (lines or heat maps), and the
 summary behind each figure goes to ``data/<scenario>.summary.csv``. The same inputs always give
-the same files.
+the same figures and summaries. Each scenario's default run (run and figure) and its ``--quick``
+run are timed, and the times stored in ``data/<scenario>.timing.json`` for ``debtsim list``.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from sim.experiment.api import run
+from sim.experiment.executors import shutdown_warm_pool
 from sim.experiment.store import atomic_write_csv
 from sim.experiment.sweep_api import sweep
+from sim.experiment.timing import Timing, measure, write_timings
 from sim.scenario.loader import catalogue, find_scenario
 from sim.scenario.resolve import load_scenario
 from sim.scenario.schema import SweepSpec
@@ -32,13 +36,42 @@ def reproduce(
     paths = [find_scenario(n) for n in names] if names else list(catalogue().values())
     written: list[Path] = []
     for path in paths:
-        result = run(path, jobs=jobs)
-        written += result.save_figures(out, path.stem)
+        shutdown_warm_pool()  # each timed run starts its workers, as `debtsim run` does
+        with measure() as elapsed:
+            result = run(path, jobs=jobs)
+            written += result.save_figures(out, path.stem)
+            shutdown_warm_pool()  # reaped, so that their CPU time is counted
+            timings = [_timing("default", result.manifest, jobs, *elapsed())]
         written.append(_save_summary(result.summary, out / "data" / f"{path.stem}.summary.csv"))
-        spec = load_scenario(path).sweep
-        if spec.grid:
-            written += _sweep_figures(path, spec, out, jobs)
+        scenario = load_scenario(path)
+        if scenario.quick.declared:
+            timings.append(_time_quick(path, jobs))
+        written.append(write_timings(out, path.stem, timings))
+        if scenario.sweep.grid:
+            written += _sweep_figures(path, scenario.sweep, out, jobs)
     return written
+
+
+def _timing(mode: str, manifest: dict[str, Any], jobs: int, wall: float, cpu: float) -> Timing:
+    return Timing(
+        mode=mode,
+        replicates=int(manifest["replicates"]),
+        horizon_days=float(manifest["horizon_days"]),
+        variants=len(manifest["variants"]),
+        jobs=jobs,
+        wall_seconds=wall,
+        cpu_seconds=cpu,
+    )
+
+
+def _time_quick(path: Path, jobs: int) -> Timing:
+    """Time the ``--quick`` run as a user sees it: the run and its figure (drawn, not kept)."""
+    shutdown_warm_pool()
+    with tempfile.TemporaryDirectory() as scratch, measure() as elapsed:
+        result = run(path, jobs=jobs, quick=True)
+        result.save_figures(Path(scratch), path.stem)
+        shutdown_warm_pool()
+        return _timing("quick", result.manifest, jobs, *elapsed())
 
 
 def _save_summary(summary: pd.DataFrame, target: Path) -> Path:

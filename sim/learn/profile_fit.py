@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import nnls
 
 from sim.core.params import param
 from sim.learn.linalg import matmul_rows
@@ -104,6 +103,8 @@ def _kkt_residual(theta: np.ndarray, gram: np.ndarray, rhs: np.ndarray) -> np.nd
 
 def _exact(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """Lawson–Hanson NNLS per row on ``A = Λ^½Vᵀ``, ``b = Λ^-½Vᵀc`` (``G = VΛVᵀ``)."""
+    from scipy.optimize import nnls  # here: scipy.optimize costs workers ~0.5 s to import
+
     eigenvalues, vectors = np.linalg.eigh(gram)
     keep = eigenvalues > eigenvalues.max() * 1e-12
     root = np.sqrt(eigenvalues[keep])

@@ -8,7 +8,7 @@ anything runs; errors name the file, the key path and what is allowed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from sim.scenario.schema import (
     DESCRIPTIVE_KEYS,
     TOP_LEVEL_KEYS,
     FigureSpec,
+    QuickSpec,
     ScenarioMeta,
     SweepSpec,
     Teaching,
@@ -52,6 +53,8 @@ class Scenario:
     configs: dict[str, dict[str, Any]]
     descriptions: dict[str, str] = field(default_factory=dict)
     sweep: SweepSpec = field(default_factory=SweepSpec)
+    quick: QuickSpec = field(default_factory=QuickSpec)
+    quick_applied: bool = False  # resolved with the [quick] preset (--quick)
     blueprints: dict[str, Blueprint] = field(default_factory=dict, compare=False, repr=False)
     # variant → {``--set`` text: why it does not apply there} (a key the variant does not have)
     not_applied: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -146,14 +149,20 @@ def load_scenario(
     name_or_path: str | Path,
     overrides: Iterable[str] = (),
     variants: Sequence[str] | None = None,
+    *,
+    quick: bool = False,
 ) -> Scenario:
-    """Read, resolve and validate a scenario file (a path or a catalogue name)."""
+    """Read, resolve and validate a scenario file (a path or a catalogue name).
+
+    ``quick``: with the file's ``[quick]`` preset (fewer replicates, a shorter horizon, its
+    settings); a file without one is refused.
+    """
     path = find_scenario(str(name_or_path))
     try:
         tree = read_scenario_file(path)
     except ConfigError as error:
         raise error.located(source=str(path)) from None
-    return resolve_tree(tree, str(path), overrides, variants, default_name=path.stem)
+    return resolve_tree(tree, str(path), overrides, variants, default_name=path.stem, quick=quick)
 
 
 def resolve_tree(
@@ -162,6 +171,8 @@ def resolve_tree(
     overrides: Iterable[str] = (),
     variants: Sequence[str] | None = None,
     default_name: str = "scenario",
+    *,
+    quick: bool = False,
 ) -> Scenario:
     """Resolve and validate a scenario given as a TOML tree; ``variants`` selects some."""
     overrides = list(overrides)
@@ -191,6 +202,9 @@ def resolve_tree(
         teaching = from_mapping(Teaching, tree.get("teaching", {}), "teaching")
         figure = from_mapping(FigureSpec, tree.get("figure", {}), "figure")
         sweep = from_mapping(SweepSpec, tree.get("sweep", {}), "sweep")
+        preset = from_mapping(QuickSpec, tree.get("quick", {}), "quick")
+        if quick:
+            base, meta = _apply_quick(preset, base, meta)
         patches = _variant_patches(tree, meta.baseline)
         for name in figure.variants:
             if name not in patches:
@@ -221,7 +235,10 @@ def resolve_tree(
             try:
                 resolved, blueprint, skipped = _resolve_variant(patched[name], settings, components)
             except ConfigError as error:
-                raise ConfigError(prefix + error.detail, path=error.path) from None
+                located = error.path
+                if quick and _from_preset(preset, error.path):
+                    located = f"quick.set.{error.path}"  # the preset's setting is at fault
+                raise ConfigError(prefix + error.detail, path=located) from None
             for text, refusal in skipped.items():
                 refusals.setdefault(text, []).append(
                     ConfigError(prefix + refusal.detail, path=refusal.path)
@@ -238,7 +255,17 @@ def resolve_tree(
         raise error.located(source=source) from None
     descriptions = {name: patches[name].description for name in configs}
     return Scenario(
-        source, meta, teaching, figure, configs, descriptions, sweep, blueprints, not_applied
+        source,
+        meta,
+        teaching,
+        figure,
+        configs,
+        descriptions,
+        sweep,
+        preset,
+        quick,
+        blueprints,
+        not_applied,
     )
 
 
@@ -334,3 +361,32 @@ def _resolve_variant(
             if not refused:
                 raise
             skipped[refused[0]] = error
+
+
+def _apply_quick(
+    preset: QuickSpec, base: dict[str, Any], meta: ScenarioMeta
+) -> tuple[dict[str, Any], ScenarioMeta]:
+    """The baseline tree and defaults of the ``[quick]`` preset."""
+    if not preset.declared:
+        raise ConfigError(
+            "this scenario declares no [quick] preset (a [quick] table with replicates, "
+            "horizon_days and settings)",
+            path="--quick",
+        )
+    base = deep_merge(base, expand_dotted(dict(preset.set)))
+    changes: dict[str, Any] = {}
+    if preset.replicates:
+        changes["replicates"] = preset.replicates
+    if preset.horizon_days:
+        changes["horizon_days"] = preset.horizon_days
+    return base, replace(meta, **changes)
+
+
+def _from_preset(preset: QuickSpec, path: str | None) -> bool:
+    """Whether a validation error at ``path`` concerns a setting of the preset."""
+    if not path:
+        return False
+    return any(
+        path == key or path.startswith(key + ".") or key.startswith(path + ".")
+        for key in preset.set
+    )

@@ -1,4 +1,5 @@
-"""The fixed parts of a scenario file: ``[scenario]``, ``[teaching]`` and ``[figure]`` tables."""
+"""The fixed parts of a scenario file: ``[scenario]``, ``[teaching]``, ``[figure]``,
+``[sweep]`` and ``[quick]`` tables."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ __all__ = [
     "TOP_LEVEL_KEYS",
     "FigureSpec",
     "LegendValue",
+    "QuickSpec",
     "ReferenceSpec",
     "ScenarioMeta",
     "SweepSpec",
     "Teaching",
 ]
 
-DESCRIPTIVE_KEYS = ("variants", "teaching", "figure", "sweep")  # not part of a run's configuration
+# not part of a run's configuration
+DESCRIPTIVE_KEYS = ("variants", "teaching", "figure", "sweep", "quick")
 TOP_LEVEL_KEYS = (
     "extends",
     "scenario",
@@ -165,3 +168,37 @@ class SweepSpec:
         for key, values in self.grid.items():
             if not isinstance(values, list) or not values:
                 raise ConfigError("expected a non-empty list of values", path=f"grid.{key}")
+
+
+@dataclass(frozen=True)
+class QuickSpec:
+    """The ``[quick]`` table: the preset ``--quick`` selects, a run short enough to teach live.
+
+    ``replicates`` and ``horizon_days`` replace the ``[scenario]`` defaults; ``set`` holds
+    settings (key path → value) merged into the baseline before the variants' patches and the
+    command line's ``--set``, e.g. a smaller population.
+    """
+
+    replicates: int = param(0, ge=0, doc="replicates per variant (0: the scenario's)")
+    horizon_days: float = param(0.0, ge=0, doc="days per run (0: the scenario's)")
+    set: Any = field(
+        default_factory=dict,
+        metadata={"doc": "baseline settings, key path = value (variants and --set win)"},
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.set, Mapping):
+            raise ConfigError(
+                'expected a table of key path = value, e.g. { "world.users" = 2000 }', path="set"
+            )
+        for key in self.set:
+            if key.split(".")[0] not in ("world", "systems", "monitors", "injectors"):
+                raise ConfigError(
+                    "a preset may set only world, systems, monitors and injectors keys",
+                    path=f"set.{key}",
+                )
+
+    @property
+    def declared(self) -> bool:
+        """The file declares a preset (a ``[quick]`` table with something in it)."""
+        return bool(self.replicates or self.horizon_days or self.set)

@@ -21,6 +21,7 @@ from sim.analysis.inequality import gini
 from sim.components.base import World
 from sim.components.recsys.payloads import MarketTruth, Outcomes, Requests, Slates
 from sim.core.params import param
+from sim.core.startup_cache import shared_startup
 from sim.engine.signals import PerSystem, SignalBus
 from sim.learn.estimators import sigmoid
 
@@ -64,17 +65,12 @@ class Marketplace(World):
         self.declare_world(bus, ("clicks", PerSystem(Outcomes)), ("truth", MarketTruth))
 
     def on_setup(self) -> None:
-        p, rng = self.params, self.rng
-        centroids = rng.standard_normal((p.segments, p.factors))
-        self.segment_of = rng.integers(0, p.segments, size=p.users)
-        noise = rng.standard_normal((p.users, p.factors))
-        w = p.segment_weight
-        self.user_factors = np.sqrt(w) * centroids[self.segment_of] + np.sqrt(1 - w) * noise
-        self.item_factors = rng.standard_normal((p.items, p.factors)) / np.sqrt(p.factors)
-        self.item_logit = np.log(p.base_ctr / (1 - p.base_ctr)) + p.quality_scale * (
-            rng.standard_normal(p.items)
-        )
-        self.publish("truth", MarketTruth(self._segment_truth()))
+        p = self.params
+        # Every variant of a replicate draws the same world: build it once per process.
+        world = shared_startup(self.kind, p, self.rng, self._draw_world)
+        self.segment_of, self.user_factors, self.item_factors, self.item_logit = world[:4]
+        self._best, truth = world[4:]
+        self.publish("truth", MarketTruth(truth))
         self._oracle_value: dict[int, np.ndarray] = {}
         rec = self.env.recorder
         rec.declare(
@@ -100,6 +96,28 @@ class Marketplace(World):
         )
         self._regret = {s: 0.0 for s in self.servers}
         self._impressions = {s: np.zeros(p.items, dtype=np.int64) for s in self.servers}
+
+    def _draw_world(self) -> tuple[np.ndarray, ...]:
+        """Users, items and the truth derived from them (segment mean CTRs, best CTRs)."""
+        p, rng = self.params, self.rng
+        centroids = rng.standard_normal((p.segments, p.factors))
+        self.segment_of = rng.integers(0, p.segments, size=p.users)
+        noise = rng.standard_normal((p.users, p.factors))
+        w = p.segment_weight
+        self.user_factors = np.sqrt(w) * centroids[self.segment_of] + np.sqrt(1 - w) * noise
+        self.item_factors = rng.standard_normal((p.items, p.factors)) / np.sqrt(p.factors)
+        self.item_logit = np.log(p.base_ctr / (1 - p.base_ctr)) + p.quality_scale * (
+            rng.standard_normal(p.items)
+        )
+        truth = self._segment_truth()
+        return (
+            self.segment_of,
+            self.user_factors,
+            self.item_factors,
+            self.item_logit,
+            self._best,
+            truth,
+        )
 
     def ctr_true(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         """True click probability of each user for each item (items shaped (n, k))."""

@@ -1,0 +1,98 @@
+"""Expected times: ``reproduce`` measures each scenario's default and quick runs and stores them
+with the figures' data; ``debtsim list`` shows them, or says that none was measured."""
+
+from __future__ import annotations
+
+import json
+
+from sim.cli import main
+from sim.experiment.reproduce import reproduce
+from sim.experiment.timing import expected_time, read_timings, timing_path
+
+TINY = """
+[scenario]
+title = "tiny feedback loop"
+horizon_days = 4
+replicates = 2
+seed = 7
+baseline = "greedy"
+
+[world]
+kind = "marketplace"
+users = 200
+items = 20
+factors = 4
+segments = 2
+visit_prob_per_day = 0.2
+
+[systems.ranker]
+kind = "recommender"
+owner = "feed-team"
+serves = "world"
+inputs = ["world.clicks"]
+model = { kind = "beta_bernoulli", prior_alpha = 0.5, prior_beta = 9.5 }
+policy = { kind = "greedy", slate = 3 }
+training = { every_days = 1, window_days = 0, label_delay_days = 0 }
+
+[variants.thompson]
+systems.ranker.policy = { kind = "thompson", slate = 3 }
+
+[variants.holdout]
+systems.ranker.training.holdout_share = 0.05
+
+[figure]
+panels = ["ctr"]
+"""
+
+
+def _scenario(tmp_path, name: str, quick: bool) -> None:
+    text = TINY + ("\n[quick]\nreplicates = 1\nhorizon_days = 2\n" if quick else "")
+    folder = tmp_path / "scenarios"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+
+
+def test_reproduce_stores_measured_times_and_list_shows_them(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _scenario(tmp_path, "zz_tiny_timed", quick=True)
+    _scenario(tmp_path, "zz_tiny_untimed", quick=False)
+    written = reproduce(["zz_tiny_timed"], tmp_path / "figures")
+    path = timing_path(tmp_path / "figures", "zz_tiny_timed")
+    assert path in written
+    record = json.loads(path.read_text())
+    assert record["measured_by"] == "debtsim reproduce"
+    default, quick = record["runs"]["default"], record["runs"]["quick"]
+    assert (default["replicates"], default["horizon_days"], default["variants"]) == (2, 4.0, 3)
+    assert (quick["replicates"], quick["horizon_days"]) == (1, 2.0)
+    for run in (default, quick):
+        assert run["wall_seconds"] > 0 and run["cpu_seconds"] > 0
+    assert read_timings("zz_tiny_timed") == record  # found in ./figures
+
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    timed = lines[lines.index(next(x for x in lines if x.startswith("zz_tiny_timed"))) + 1]
+    assert timed.split("expected time: ")[1] == expected_time(record)
+    assert "default ~" in timed and "quick ~" in timed and "--jobs 1" in timed
+    untimed = lines[lines.index(next(x for x in lines if x.startswith("zz_tiny_untimed"))) + 1]
+    assert "time not measured" in untimed
+
+
+def test_a_scenario_without_a_preset_is_timed_for_its_default_run_only(tmp_path):
+    _scenario(tmp_path, "plain", quick=False)
+    reproduce([str(tmp_path / "scenarios" / "plain.toml")], tmp_path / "figures")
+    record = read_timings("plain", [tmp_path / "figures"])
+    assert record is not None and list(record["runs"]) == ["default"]
+    assert "no quick preset" in expected_time(record)
+
+
+def test_expected_time_formats_minutes_and_seconds():
+    record = {
+        "runs": {
+            "default": {"wall_seconds": 150.0, "jobs": 2},
+            "quick": {"wall_seconds": 7.4, "jobs": 2},
+        }
+    }
+    assert expected_time(record) == "default ~2 min, quick ~7 s, --jobs 2"
+    busy = {**record, "load_average_before": 6.5, "cpu_count": 2}
+    assert expected_time(busy).endswith("(measured on a busy machine: load 6.5 on 2 cores)")
+    assert expected_time(None).startswith("time not measured")

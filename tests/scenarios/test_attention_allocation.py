@@ -18,6 +18,7 @@ from sim.analysis.attention_allocation import uniform_expected_discovered, unifo
 from sim.core.errors import ConfigError
 from sim.scenario.loader import find_scenario, read_scenario_file
 from sim.scenario.resolve import load_scenario, resolve_tree
+from tests.scenarios.quick_checks import last, most, run_quick
 
 SEEDS = 6
 STEPS = 1000
@@ -176,3 +177,14 @@ def test_same_seed_same_frames() -> None:
         for _ in range(2)
     ]
     pd.testing.assert_frame_equal(runs[0], runs[1])
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("attention_allocation")
+    gap = last(m, "fairness_gap")
+    attention = last(m, "attention", "site5")
+    assert attention["greedy"].mean() < attention["uniform"].mean()  # the quiet site neglected
+    assert most(gap["greedy"] > gap["proportional_eps10"] + 0.1)  # exploring closes the gap

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import sim
+from tests.scenarios.quick_checks import mean_from, most, run_quick
 
 SEEDS = 10
 
@@ -63,3 +64,13 @@ def test_the_churn_monitor_alerts_after_the_change(result):
     before = alerts[alerts.day < 56]
     assert after.replicate.nunique() >= SEEDS - 1
     assert before.replicate.nunique() <= 2  # first retrains on little data jitter more
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("cace_entanglement")
+    x2 = mean_from(m, "weight", "x2", first=77)
+    assert most((x2["rescaled_input"] - x2["stable"]).abs() > 0.02)  # x1 changed, x2 moves
+    assert ((x2["isolated_rescaled"] - x2["isolated"]).abs() < 0.02).all()  # isolated: it stays

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import sim
+from tests.scenarios.quick_checks import most, run_quick
 
 SEEDS = 8
 
@@ -48,3 +49,16 @@ def test_longer_chains_do_more_damage(change):
 def test_learning_directly_removes_the_deadlock(change):
     direct = change["direct"].drop(columns="a")
     assert direct.mean().abs().max() < 0.01
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("correction_cascade")
+    rows = m[m.metric == "loss_change_after_upgrade"]
+    change = rows.pivot_table(index="replicate", columns=["variant", "system"], values="value")
+    assert (change["chain_3"]["a"] < 0).all()  # the upgrade improves a ...
+    for system in ("b", "c", "d"):
+        assert most(change["chain_3"][system] > 0.02)  # ... and every correction gets worse
+    assert change["direct"].drop(columns="a").mean().abs().max() < 0.02  # learning directly

@@ -16,6 +16,7 @@ from scipy import stats
 
 import sim
 from sim.analysis.degeneracy import reset_drift_ceiling
+from tests.scenarios.quick_checks import last, run_quick
 
 SEEDS = 5
 HORIZON = 400
@@ -122,3 +123,13 @@ def test_metrics_are_finite_and_in_range(metrics: pd.DataFrame) -> None:
     assert (metrics[metrics.metric == "available_items"].value == 10).all()
     oracle = metrics[(metrics.variant == "optimal") & (metrics.metric == "estimate_error")]
     assert (oracle.value == 0).all()  # the oracle's estimates are the truth
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("degenerate_feedback_loop")
+    drift = last(m, "interest_drift")
+    assert (drift["greedy"] > 0.4).all()  # interests drift away
+    assert (drift["resets"] < drift["greedy"]).all()  # resets bound the drift

@@ -12,6 +12,7 @@ import pytest
 from scipy import stats
 
 import sim
+from tests.scenarios.quick_checks import last, most, run_quick
 
 SEEDS = 20
 HORIZON = 120
@@ -89,3 +90,15 @@ def test_metrics_are_finite_and_bounded(frames: pd.DataFrame) -> None:
     regret = frames[frames.metric == "regret"].sort_values("day")
     steps = regret.groupby(["variant", "replicate"]).value.diff().dropna()
     assert (steps >= -1e-9).all()
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("direct_feedback_loop")
+    regret = last(m, "regret")
+    gini = last(m, "exposure_gini")
+    assert gini["greedy"].mean() > 0.8  # greedy concentrates exposure
+    assert most(regret["greedy"] > regret["thompson"])
+    assert regret["thompson"].mean() < 0.6 * regret["greedy"].mean()

@@ -13,6 +13,7 @@ import pytest
 from scipy import stats
 
 import sim
+from tests.scenarios.quick_checks import last, mean_from, run_quick
 
 SEEDS, HORIZON = 12, 180
 
@@ -96,3 +97,15 @@ def test_full_year_over_thirty_worlds() -> None:
     assert (bias["naive"] < -0.15).all()
     assert bias["holdout_stores"].abs().mean() < 0.05
     assert bias["censoring_aware"].abs().mean() < 0.05
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("hidden_feedback_loop")
+    bias = last(m, "forecast_bias_true")
+    error = mean_from(m, "forecast_error_true", first=m.day.max())
+    assert (bias["naive"] < -0.08).all()  # the forecast is driven down
+    assert bias["censoring_aware"].abs().mean() < 0.06
+    assert error["censoring_aware"].mean() < 0.6 * error["naive"].mean()

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import sim
+from tests.scenarios.quick_checks import last, run_quick
 
 SEEDS, HORIZON = 12, 180
 
@@ -53,3 +54,14 @@ def test_training_on_organic_rows_keeps_the_window_error_honest(final):
     observed = final["end"]["error_observed"]
     ratio = observed["organic_only"] / observed["no_usage"]
     assert 0.8 < ratio.mean() < 1.25
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("hidden_loop_adherence")
+    observed, true = last(m, "error_observed"), last(m, "error_true")
+    assert (observed["adopted"] < 0.4 * observed["no_usage"]).all()  # flattered by its echo
+    assert (true["adopted"] / true["no_usage"]).mean() > 0.95  # and no better in truth
+    assert 0.75 < (observed["organic_only"] / observed["no_usage"]).mean() < 1.33  # honest again

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import sim
+from tests.scenarios.quick_checks import mean_from, run_quick
 
 SEEDS, HORIZON = 10, 500
 
@@ -52,3 +53,14 @@ def test_learning_net_of_impact_removes_the_loop(late):
     vol = late["volatility"]["world"]
     ratio = vol["impact_aware"] / vol["none_adaptive"]
     assert 0.85 < ratio.mean() < 1.15
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("hidden_loop_trading")
+    late = m.day.max() - 250
+    vol = mean_from(m, "volatility", first=late, system="world")
+    assert (vol["both_adaptive"] / vol["none_adaptive"]).mean() > 2  # the loop amplifies
+    assert 0.8 < (vol["impact_aware"] / vol["none_adaptive"]).mean() < 1.25  # and is removed

@@ -13,6 +13,7 @@ import pytest
 
 import sim
 from sim.analysis.performative import gaussian_stable_point, rrm_expected_path, spectral_radius
+from tests.scenarios.quick_checks import pair_distance, run_quick
 
 SEEDS = 20
 
@@ -66,3 +67,12 @@ def test_slower_retraining_does_not_restore_stability(result):
     d = distance(result.metrics, "slower_retraining")
     assert d.iloc[-1] > 5 * d.iloc[0]
     assert d.iloc[-1] > d.iloc[-9]  # still growing
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("hidden_loop_two_models")
+    assert pair_distance(m, "coupled").iloc[-1] > 100  # the coupled pair diverges
+    assert pair_distance(m, "alone").iloc[-1] < 0.05  # each model alone converges

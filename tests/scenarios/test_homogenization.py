@@ -22,6 +22,7 @@ from sim.components.homogenization.columns import GrowingColumns
 from sim.core.errors import ConfigError
 from sim.scenario.build import build_ecosystem
 from sim.scenario.resolve import load_scenario
+from tests.scenarios.quick_checks import last, run_quick
 
 SEEDS = 12
 VARIANTS = ["repeated", "single", "random", "ideal"]
@@ -228,3 +229,13 @@ def test_a_slate_shows_only_the_top_items() -> None:
     assert (np.isfinite(scores).sum(axis=1) == 5).all()
     last = world.populations[system.name].history[-1]
     assert np.isfinite(scores[np.arange(20), last]).all()  # every pick was on the slate
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("homogenization")
+    final = last(m, "homogenization")
+    diff = final["repeated"] - final["single"]
+    assert (diff > 0).all() and diff.mean() > 0.15  # repeated training homogenizes more

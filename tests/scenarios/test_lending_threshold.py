@@ -22,6 +22,7 @@ import sim
 from sim.analysis.lending import expected_step_profit
 from sim.analysis.summary import mean_ci
 from sim.learn.lending import acceptance
+from tests.scenarios.quick_checks import last, run_quick, window
 
 SEEDS, DAYS = 16, 200
 PI = np.array([0.1, 0.2, 0.45, 0.6, 0.65, 0.7, 0.7])
@@ -212,3 +213,16 @@ def test_the_retuned_threshold_sometimes_locks_itself_out_of_evidence():
     assert 0.05 <= locked.mean() <= 0.30
     profit = final["profit", ""]
     assert (profit["retuned"][locked] < profit["fixed"][locked]).all()
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("lending_threshold")
+    early = window(m, "approval_rate", "group_1", 2, 21)
+    late = window(m, "approval_rate", "group_1", m.day.max() - 19, m.day.max())
+    assert (late["fixed"] / early["fixed"]).mean() < 0.5  # the pool drains
+    gap = last(m, "tpr_gap")
+    assert (gap["fixed_equal_opportunity"] < -0.03).all()  # a day-0 fair pair decays ...
+    assert gap["oracle_equal_opportunity"].abs().max() < 1e-9  # ... re-tuning keeps it fair

@@ -15,6 +15,7 @@ import pytest
 
 import sim
 from sim.analysis.performative import coin_stable_point, rrm_expected_path
+from tests.scenarios.quick_checks import run_quick
 
 SEEDS = 20
 
@@ -76,3 +77,15 @@ def test_strategic_rrm_settles_only_when_applicants_react_weakly(strategic):
     assert change["strategic_small"] < 0.3 and change["strategic"] < 0.3
     assert change["strategic_strong"] > 3 * change["strategic"]
     assert change["strategic_extreme"] > 10 * change["strategic"]
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("performative_prediction")
+    distance = m[m.metric == "distance_to_stable"].groupby(["variant", "day"]).value.mean()
+    assert distance["gaussian_unstable"].iloc[-1] > distance["gaussian_unstable"].iloc[0]
+    assert distance["gaussian"].iloc[-1] < 0.5 * distance["gaussian"].iloc[0]  # 0.9^11 ≈ 0.31
+    late = m[(m.metric == "theta_change") & (m.day >= 6)].groupby("variant").value.median()
+    assert late["strategic_strong"] > 3 * late["strategic"]  # overreaction: RRM oscillates

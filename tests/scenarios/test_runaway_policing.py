@@ -29,6 +29,7 @@ from sim.analysis.urn_limits import (
 from sim.core.errors import ConfigError
 from sim.scenario.loader import find_scenario, read_scenario_file
 from sim.scenario.resolve import load_scenario, resolve_tree
+from tests.scenarios.quick_checks import last, run_quick
 
 SEEDS = 4
 OAKLAND = (3.68511, 2.816466)
@@ -229,3 +230,14 @@ def test_same_seed_same_frames() -> None:
         for _ in range(2)
     ]
     pd.testing.assert_frame_equal(runs[0], runs[1])
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("runaway_policing")
+    share = last(m, "patrol_share", "top1")
+    gap = last(m, "share_gap", "top1").abs()
+    assert (share["discovered_only"] > 0.85).all()  # patrols run away to top1
+    assert (gap["fix"] < gap["discovered_only"] - 0.2).all()  # the fix follows the truth

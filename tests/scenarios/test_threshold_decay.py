@@ -14,6 +14,7 @@ import pytest
 
 import sim
 from sim.components.tabular.thresholds import precision_recall, threshold_for_precision
+from tests.scenarios.quick_checks import mean_from, most, run_quick
 
 SEEDS = 12
 
@@ -63,3 +64,13 @@ def test_threshold_for_precision_is_the_lowest_that_reaches_it():
     assert precision_recall(scores, labels, lower)[0] < 0.8 + 1e-9 or lower == t
     # For calibrated uniform scores, precision(t) = (1 + t) / 2, so t ≈ 0.6.
     assert t == pytest.approx(0.6, abs=0.03)
+
+
+@pytest.mark.slow
+def test_the_quick_preset_shows_the_debt() -> None:
+    """The ``--quick`` preset still shows the debt and the main mitigation (looser
+    tolerances than the tests above: fewer replicates, sometimes a shorter horizon)."""
+    m = run_quick("threshold_decay")
+    late = mean_from(m, "precision_gap", first=209)
+    assert (late["fixed_threshold"] < -0.08).all()  # precision decays with the drift
+    assert most(late["recalibrated"].abs() < 0.07)  # recalibration keeps it in band

@@ -31,8 +31,9 @@ from typing import Literal
 
 import numpy as np
 
-from sim.components.base import MLSystem, TrainingParams
+from sim.components.base import MLSystem, TrainingLog, TrainingParams
 from sim.components.lending.dynamics import GROUPS
+from sim.components.lending.loan_counts import LoanCountLog, LoanCounts
 from sim.components.lending.payloads import LendingPolicy, LendingTruth, LoanLog, LoanRequest
 from sim.core.errors import ConfigError
 from sim.core.params import param, table
@@ -118,6 +119,7 @@ class Lender(MLSystem):
     output = "policy"
     output_payload = LendingPolicy
     request_payload = LoanRequest
+    log_: LoanCountLog
 
     def input_payload(self, signal: str) -> Contract | None:
         world = self.params.serves
@@ -125,6 +127,9 @@ class Lender(MLSystem):
 
     def learning_inputs(self) -> tuple[str, ...]:
         return (f"{self.params.serves}.loans",)
+
+    def make_log(self) -> TrainingLog:
+        return LoanCountLog(self.training.window_days)
 
     def on_setup(self) -> None:
         self.seen_ = 0  # applicants logged so far
@@ -145,6 +150,8 @@ class Lender(MLSystem):
         return None  # no burn-in and no evidence yet: the first request rejects everyone
 
     def act(self, request: LoanRequest) -> LendingPolicy:
+        if self.terms_ is None:
+            self.log_.resize(request.n_groups, request.n_scores)
         self.terms_ = request
         accept = self._decide(request)
         self.env.recorder.record_entities(
@@ -167,7 +174,7 @@ class Lender(MLSystem):
             )
             self.thresholds_ = equal_opportunity_thresholds(repaid, defaulted, rate)
         elif self.model_ is None:
-            self.thresholds_ = self._fit_thresholds([], request)
+            self.thresholds_ = self._fit_thresholds(self.log_.empty(), request)
         else:
             self.thresholds_ = np.asarray(self.model_, dtype=float)
         return acceptance(self.thresholds_, k)
@@ -179,25 +186,21 @@ class Lender(MLSystem):
     def on_logged(self, outcome: LoanLog) -> None:
         self.seen_ += len(outcome.groups)
 
-    def fit(self, window: list[LoanLog]) -> np.ndarray | None:
-        """Thresholds fitted to the window's loan log; none during the burn-in."""
+    def fit(self, window: LoanCounts) -> np.ndarray | None:
+        """Thresholds fitted to the window's loan counts; none during the burn-in."""
         if not self.params.learns or self.terms_ is None or self.seen_ < self.params.burnin_steps:
             return None
         return self._fit_thresholds(window, self.terms_)
 
-    def _fit_thresholds(self, window: list[LoanLog], terms: LoanRequest) -> np.ndarray:
-        repaid = np.zeros((terms.n_groups, terms.n_scores))
-        defaulted = np.zeros((terms.n_groups, terms.n_scores))
-        for log in window:
-            won = log.accepted & log.repaid
-            lost = log.accepted & ~log.repaid
-            np.add.at(repaid, (log.groups[won], log.scores[won]), 1.0)
-            np.add.at(defaulted, (log.groups[lost], log.scores[lost]), 1.0)
+    def _fit_thresholds(self, window: LoanCounts, terms: LoanRequest) -> np.ndarray:
+        repaid, defaulted = window.repaid, window.defaulted
+        if repaid.size == 0:  # nothing logged yet
+            repaid = defaulted = np.zeros((terms.n_groups, terms.n_scores))
         rate = terms.interest_rate
         if self.params.policy == "retuned":
             t = max_utility_threshold(repaid.sum(axis=0), defaulted.sum(axis=0), rate)
             return np.full(terms.n_groups, t)
         return equal_opportunity_thresholds(repaid, defaulted, rate)
 
-    def retrain_detail(self, window: list[LoanLog]) -> dict[str, int]:
-        return {"rows": int(sum(len(log.groups) for log in window))}
+    def retrain_detail(self, window: LoanCounts) -> dict[str, int]:
+        return {"rows": window.applicants}

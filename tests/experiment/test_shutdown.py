@@ -64,10 +64,20 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child: SIGINT at its default, as in a terminal. A suite started in the background
+    by a non-interactive shell inherits SIGINT ignored, and Python keeps it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt_part_way(argv: list[str], out: Path, how: signal.Signals, total: int) -> int:
     """Start ``argv``, signal it after two finished tasks; return how many were kept."""
     process = subprocess.Popen(
-        [*argv, "--out", str(out)], cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE
+        [*argv, "--out", str(out)],
+        cwd=ROOT,
+        start_new_session=True,
+        stderr=subprocess.PIPE,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     wait_for(lambda: parts(out) >= 2 or process.poll() is not None, "two finished tasks")
     os.killpg(process.pid, how)
@@ -113,7 +123,13 @@ def test_an_interrupted_cace_redoes_only_unfinished_tasks(tmp_path, how):
 def _start_pool_run(out: Path) -> tuple[subprocess.Popen, set[int]]:
     argv = [*BASE, "run", SCENARIO, *SIM, "--reps", "200"]
     argv += ["--jobs", "2", "--executor", "processes", "--out", str(out)]
-    process = subprocess.Popen(argv, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        start_new_session=True,
+        stderr=subprocess.PIPE,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
+    )
     wait_for(lambda: parts(out) >= 1 or process.poll() is not None, "a finished task")
     assert process.poll() is None
     workers = children(process.pid)

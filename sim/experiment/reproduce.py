@@ -52,7 +52,9 @@ def reproduce(
     return written
 
 
-def _timing(mode: str, manifest: dict[str, Any], jobs: int, wall: float, cpu: float) -> Timing:
+def _timing(
+    mode: str, manifest: dict[str, Any], jobs: int, wall: float, cpu: float, other: float | None
+) -> Timing:
     return Timing(
         mode=mode,
         replicates=int(manifest["replicates"]),
@@ -61,6 +63,7 @@ def _timing(mode: str, manifest: dict[str, Any], jobs: int, wall: float, cpu: fl
         jobs=jobs,
         wall_seconds=wall,
         cpu_seconds=cpu,
+        other_cpu_seconds=other,
     )
 
 

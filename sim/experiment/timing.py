@@ -43,6 +43,7 @@ class Timing:
     jobs: int
     wall_seconds: float
     cpu_seconds: float  # this process and its workers
+    other_cpu_seconds: float | None = None  # CPU the rest of the machine used meanwhile (Linux)
 
 
 def _cpu_seconds() -> float:
@@ -53,11 +54,30 @@ def _cpu_seconds() -> float:
     return total
 
 
+def _machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (``/proc/stat``; None elsewhere)."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").splitlines()[0].split()[1:]
+        ticks = [int(f) for f in fields]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # guest time is inside user
+
+
 @contextmanager
-def measure() -> Iterator[Callable[[], tuple[float, float]]]:
-    """Yield ``elapsed()``: wall and CPU seconds (this process and its reaped workers) so far."""
-    wall, cpu = time.perf_counter(), _cpu_seconds()
-    yield lambda: (time.perf_counter() - wall, _cpu_seconds() - cpu)
+def measure() -> Iterator[Callable[[], tuple[float, float, float | None]]]:
+    """Yield ``elapsed()``: wall and CPU seconds (this process and its reaped workers) so far,
+    and the CPU seconds the rest of the machine used meanwhile (``None`` where unknown)."""
+    wall, cpu, machine = time.perf_counter(), _cpu_seconds(), _machine_busy_seconds()
+
+    def elapsed() -> tuple[float, float, float | None]:
+        ours = _cpu_seconds() - cpu
+        now = _machine_busy_seconds()
+        others = None if now is None or machine is None else max(now - machine - ours, 0.0)
+        return time.perf_counter() - wall, ours, others
+
+    yield elapsed
 
 
 def timing_path(folder: Path, scenario: str) -> Path:
@@ -73,7 +93,6 @@ def write_timings(folder: Path, scenario: str, timings: list[Timing]) -> Path:
         "debtsim": __version__,
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "cpu_count": os.cpu_count(),
-        "load_average_before": round(os.getloadavg()[0], 2),
         "runs": {t.mode: _rounded(asdict(t)) for t in timings},
     }
     path = timing_path(folder, scenario)
@@ -122,11 +141,27 @@ def expected_time(record: dict[str, Any] | None) -> str:
             parts.append("no quick preset")
     jobs = {run.get("jobs") for run in runs.values() if isinstance(run, dict)}
     jobs_text = f", --jobs {jobs.pop()}" if len(jobs) == 1 else ""
-    load, cores = record.get("load_average_before"), record.get("cpu_count")
-    busy = ""
-    if isinstance(load, (int, float)) and isinstance(cores, int) and load > cores:
-        busy = f" (measured on a busy machine: load {load:g} on {cores} cores)"
-    return f"{', '.join(parts)}{jobs_text}{busy}"
+    return f"{', '.join(parts)}{jobs_text}{_busy_note(runs, record.get('cpu_count'))}"
+
+
+BUSY_SHARE = 0.25  # other processes used more than this share of the machine during a run
+
+
+def _busy_note(runs: dict[str, Any], cores: Any) -> str:
+    """A note when other processes used over :data:`BUSY_SHARE` of the machine during a run."""
+    if not isinstance(cores, int) or cores < 1:
+        return ""
+    shares = [
+        run["other_cpu_seconds"] / (run["wall_seconds"] * cores)
+        for run in runs.values()
+        if isinstance(run, dict)
+        and isinstance(run.get("other_cpu_seconds"), (int, float))
+        and isinstance(run.get("wall_seconds"), (int, float))
+        and run["wall_seconds"] > 0
+    ]
+    if not shares or max(shares) <= BUSY_SHARE:
+        return ""
+    return f" (measured on a busy machine: other processes used {max(shares):.0%} of {cores} cores)"
 
 
 def _duration(seconds: float) -> str:

@@ -4,10 +4,13 @@ with the figures' data; ``debtsim list`` shows them, or says that none was measu
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from sim.cli import main
 from sim.experiment.reproduce import reproduce
-from sim.experiment.timing import expected_time, read_timings, timing_path
+from sim.experiment.timing import expected_time, measure, read_timings, timing_path
 
 TINY = """
 [scenario]
@@ -93,6 +96,21 @@ def test_expected_time_formats_minutes_and_seconds():
         }
     }
     assert expected_time(record) == "default ~2 min, quick ~7 s, --jobs 2"
-    busy = {**record, "load_average_before": 6.5, "cpu_count": 2}
-    assert expected_time(busy).endswith("(measured on a busy machine: load 6.5 on 2 cores)")
+    record["cpu_count"] = 2
+    record["runs"]["default"]["other_cpu_seconds"] = 30.0  # 10% of 2 cores over 150 s: idle
+    assert expected_time(record) == "default ~2 min, quick ~7 s, --jobs 2"
+    record["runs"]["quick"]["other_cpu_seconds"] = 7.4  # half of 2 cores
+    assert expected_time(record).endswith(
+        "(measured on a busy machine: other processes used 50% of 2 cores)"
+    )
     assert expected_time(None).startswith("time not measured")
+
+
+@pytest.mark.skipif(
+    not Path("/proc/stat").is_file(), reason="the machine's CPU time is read on Linux"
+)
+def test_measure_reports_what_other_processes_used_meanwhile():
+    with measure() as elapsed:
+        wall, cpu, others = elapsed()
+    assert wall >= 0 and cpu >= 0
+    assert others is not None and others >= 0

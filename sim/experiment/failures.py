@@ -33,10 +33,14 @@ def raise_failures(execution: Execution, plan: Plan, kept: str, where: Any = Non
     store.write_json("failures.json", report)
     first = report[0]
     place = f"point {first['point']}, " if where else ""
-    total = len(plan.tasks)
+    total, failed = len(plan.tasks), len(report)
+    kept_count = total - failed
+    others = {0: "no other task finished", 1: f"the 1 other is kept in {store.parts}"}.get(
+        kept_count, f"the {kept_count} others are kept in {store.parts}"
+    )
     raise TasksFailed(
-        f"{len(report)} of {total} tasks failed (details in {failures_file}); the "
-        f"{total - len(report)} others are kept in {store.parts}; run the same command again to "
-        f"retry the failed ones. First failure: {place}variant {first['variant']!r}, "
+        f"{failed} of {total} {'task' if total == 1 else 'tasks'} failed (details in "
+        f"{failures_file}); {others}; run the same command again to retry the failed "
+        f"{'one' if failed == 1 else 'ones'}. First failure: {place}variant {first['variant']!r}, "
         f"replicate {first['replicate']}: {first['error'].splitlines()[-1]}"
     )

@@ -247,3 +247,16 @@ def test_a_grid_key_a_variant_does_not_have_leaves_it_alone(tmp_path, capsys):
         out=tmp_path,
     ).manifest
     assert list(manifest["keys_not_applied"]) == ["no_traders"]
+
+
+def test_a_lone_failed_task_is_counted_in_the_singular(tmp_path, monkeypatch, capsys):
+    def broken(task):
+        raise FloatingPointError("boom")
+
+    monkeypatch.setattr(executors, "run_task", broken)
+    args = ["sweep", SCENARIO, "--grid", "world.usage=0.5", "--variant", "adopted"]
+    args += ["--reps", "1", "--horizon-days", "5", "--executor", "serial"]
+    assert main([*args, "--out", str(tmp_path), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "1 of 1 task failed" in err and "no other task finished" in err
+    assert "retry the failed one." in err

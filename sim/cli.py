@@ -383,6 +383,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         for ref in t.reading:
             print(f"  - {ref}")
     print(f"\nRun it: debtsim run {scenario.name}")
+    if scenario.quick.declared:
+        print(f"Live, in a few seconds: debtsim run {scenario.name} --quick")
     return EXIT_OK
 
 

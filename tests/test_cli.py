@@ -59,6 +59,7 @@ def test_explain_prints_the_narrative_and_variants(capsys):
     variants_block = out.split("\nVariants\n", 1)[1].split("\n\n", 1)[0]
     assert [line.split()[0] for line in variants_block.splitlines()] == VARIANTS
     assert "Run it: debtsim run direct_feedback_loop" in out
+    assert "debtsim run direct_feedback_loop --quick" in out
 
 
 @pytest.mark.parametrize("target", [str(SCENARIO), "scenarios/direct_feedback_loop.toml"])

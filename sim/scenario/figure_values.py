@@ -26,10 +26,12 @@ _MAX_POINTS = 400
 def reference_days(horizon_days: float, tick_days: float = 1.0) -> np.ndarray:
     """The days a reference curve is evaluated on: the ticks, thinned to about 400 (the last
     day always kept)."""
-    ticks = np.arange(0.0, float(horizon_days) + 1e-9, float(tick_days))
-    step = max(1, -(-len(ticks) // _MAX_POINTS))
-    thinned = ticks[::step]
-    return thinned if thinned[-1] == ticks[-1] else np.append(thinned, ticks[-1])
+    tick = float(tick_days)
+    count = int(np.floor((float(horizon_days) + 1e-9) / tick)) + 1  # ticks 0, tick, … ≤ horizon
+    step = max(1, -(-count // _MAX_POINTS))
+    thinned = np.arange(0, count, step) * tick  # never the whole tick grid: horizons may be huge
+    last = (count - 1) * tick
+    return thinned if thinned[-1] == last else np.append(thinned, last)
 
 
 def _split_panel(panel: str) -> tuple[str, str]:

@@ -4,8 +4,9 @@ Each user's profile is the non-negative least-squares fit of their interaction v
 the catalogue on the item attributes, ``θ̂_u = argmin_{θ ≥ 0} ‖B θ − y_u‖²`` (``B`` items ×
 attributes, ``y_ui = 1`` if ``u`` interacted with ``i``), and an item's score is ``θ̂_u·β_i``.
 The problem only needs the Gram matrix ``G = BᵀB`` (shared by all users) and ``c_u = Bᵀy_u``
-(the sum of the attributes of the items ``u`` interacted with), so both are kept as running
-sums and all users are solved at once: :func:`nnls_gram` runs cyclic coordinate descent on
+(the sum of the attributes of the items ``u`` interacted with), which a training log keeps as
+running sums (the homogenization family's ``InteractionLog``), and all users are solved at
+once: :func:`nnls_gram` runs cyclic coordinate descent on
 ``½θᵀGθ − cᵀθ`` over ``θ ≥ 0``, vectorised over users, warm-started from the last fit. Rows
 it has not settled after ``max_sweeps`` (nearly collinear attributes, as in the first steps
 when few items exist) are solved exactly by Lawson–Hanson (SciPy's ``nnls``) on a ``K × K``
@@ -14,14 +15,11 @@ square root of the same problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from sim.core.params import param
 from sim.learn.linalg import matmul_rows
 
-__all__ = ["ContentProfiles", "nnls_gram"]
+__all__ = ["nnls_gram"]
 
 
 def nnls_gram(
@@ -111,51 +109,3 @@ def _exact(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     design = root[:, None] * vectors[:, keep].T
     targets = matmul_rows(rhs, vectors[:, keep]) / root
     return np.array([nnls(design, target)[0] for target in targets]).reshape(rhs.shape)
-
-
-@dataclass
-class ContentProfiles:
-    """Running sums ``G``, ``c`` and the fitted profiles ``θ̂`` of a content-filtering model."""
-
-    ridge: float = param(0.0, ge=0, doc="ridge added to BᵀB (0: plain NNLS, as published)")
-    max_sweeps: int = param(100, ge=1, doc="coordinate-descent sweeps per fit at most")
-    tol: float = param(1e-9, gt=0, doc="KKT tolerance of a fit, relative to the data")
-
-    def reset(self, users: int, attributes: int) -> ContentProfiles:
-        """Forget everything: no items, no interactions, no profiles."""
-        self.gram_ = np.zeros((attributes, attributes))
-        self.rhs_ = np.zeros((users, attributes))
-        self.profiles_: np.ndarray | None = None
-        return self
-
-    def add_items(self, attributes: np.ndarray) -> None:
-        """New catalogue items (rows of ``attributes``) join the regression's design matrix."""
-        block = np.asarray(attributes, dtype=float)
-        self.gram_ += matmul_rows(block.T, block)
-
-    def add_interactions(self, users: np.ndarray, attributes: np.ndarray) -> None:
-        """``users[j]`` interacted with an item whose attributes are ``attributes[j]``."""
-        np.add.at(self.rhs_, np.asarray(users), np.asarray(attributes, dtype=float))
-
-    @property
-    def fitted(self) -> bool:
-        """Whether :meth:`fit` has run."""
-        return self.profiles_ is not None
-
-    def fit(self) -> np.ndarray:
-        """Refit every profile (warm-started from the previous fit); returns ``θ̂``."""
-        self.profiles_ = nnls_gram(
-            self.gram_,
-            self.rhs_,
-            init=self.profiles_,
-            ridge=self.ridge,
-            max_sweeps=self.max_sweeps,
-            tol=self.tol,
-        )
-        return self.profiles_
-
-    def scores(self, attributes: np.ndarray, dtype: type = np.float64) -> np.ndarray:
-        """Predicted scores ``θ̂_u·β_i`` of every user for the given items (users × items)."""
-        if self.profiles_ is None:
-            raise ValueError("ContentProfiles is not fitted yet; call fit() first")
-        return matmul_rows(self.profiles_, np.asarray(attributes).T, dtype=dtype)

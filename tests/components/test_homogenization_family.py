@@ -11,6 +11,7 @@ import pytest
 from sim.components.homogenization.interaction_log import InteractionLog
 from sim.components.homogenization.payloads import CatalogueRequest, Choices
 from sim.core.errors import ConfigError
+from sim.learn.profile_fit import nnls_gram
 from sim.scenario.build import build_ecosystem
 from sim.scenario.resolve import load_scenario
 
@@ -87,3 +88,28 @@ def test_the_log_sums_interactions_over_its_window() -> None:
     np.testing.assert_allclose(window.rhs, expected)
     assert window.steps == 3
     assert log.consumed is not None and (log.consumed.sizes == [3, 2, 2, 3]).all()
+
+
+def test_the_whole_log_accumulates_like_a_batch_and_fits_like_one() -> None:
+    """Running sums over steps and catalogue growth equal the batch G = BᵀB and c = YB, and the
+    NNLS fit of the log's window is the batch fit."""
+    rng = np.random.default_rng(5)
+    design = rng.dirichlet(np.full(8, 0.3), size=60)  # items × attributes
+    log = InteractionLog(window_days=0.0)
+    log.see_catalogue(CatalogueRequest(0.0, 1, 25, design[:30]))
+    targets = np.zeros((25, 60))
+    for step in range(12):
+        if step == 4:
+            log.see_catalogue(CatalogueRequest(float(step), step + 1, 25, design))
+        known = 30 if step < 4 else 60
+        picks = np.where(rng.random(25) < 0.7, rng.integers(0, known, 25), -1)
+        log.add(float(step), Choices(float(step), step + 1, "r", picks))
+        chosen = np.flatnonzero(picks >= 0)
+        targets[chosen, picks[chosen]] += 1.0
+    window = log.window(12.0, 0.0)
+    np.testing.assert_allclose(window.gram, design.T @ design)
+    np.testing.assert_allclose(window.rhs, targets @ design)
+    np.testing.assert_allclose(
+        nnls_gram(window.gram, window.rhs, tol=1e-12, max_sweeps=5000),
+        nnls_gram(design.T @ design, targets @ design, tol=1e-12, max_sweeps=5000),
+    )

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy.optimize import nnls
 
 from sim.learn.linalg import matmul_rows
-from sim.learn.profile_fit import ContentProfiles, nnls_gram
+from sim.learn.profile_fit import nnls_gram
 
 
 def _problem(seed: int, items: int = 60, users: int = 25, k: int = 8) -> tuple:
@@ -71,24 +71,6 @@ def test_missing_attributes_stay_at_zero_and_warm_starts_agree() -> None:
     with pytest.raises(ValueError):
         nnls_gram(gram, rhs[:, :3])
     assert nnls_gram(gram, rhs[:0]).shape == (0, 6)
-
-
-def test_content_profiles_accumulate_like_a_batch_fit() -> None:
-    design, targets = _problem(5)
-    model = ContentProfiles(ridge=0.0, tol=1e-12, max_sweeps=5000).reset(25, 8)
-    assert not model.fitted
-    with pytest.raises(ValueError):
-        model.scores(design)
-    model.add_items(design[:30])
-    model.add_items(design[30:])
-    users, items = np.nonzero(targets)
-    model.add_interactions(users, design[items])
-    np.testing.assert_allclose(model.gram_, design.T @ design)
-    np.testing.assert_allclose(model.rhs_, targets @ design)
-    theta = model.fit()
-    assert model.fitted
-    np.testing.assert_allclose(theta, nnls_gram(design.T @ design, targets @ design, tol=1e-12))
-    np.testing.assert_allclose(model.scores(design), theta @ design.T)
 
 
 def test_blocked_matmul_equals_matmul() -> None:

@@ -4,7 +4,8 @@
   serving systems' answers, resolve them into outcomes;
 - :class:`MLSystem` (``system.py``) with :class:`TrainingParams` (``training.py``): the training
   pipeline — serve, collect with label delay, retrain on a cadence over a window, deploy with
-  latency, versions, rollback;
+  latency, versions, rollback; the training window's rule and :class:`DailySums`, the log of
+  additive tables that applies it (``windows.py``);
 - :class:`Monitor` (``monitor.py``) and :class:`Injector` (``injector.py``): alerts with declared
   responses, and faults at scheduled or random times;
 - the shared contract (``payloads.py``: :class:`Deploy`, :class:`Command`) and :class:`Family`,
@@ -30,6 +31,7 @@ from sim.components.base.training import (
     TrainingLog,
     TrainingParams,
 )
+from sim.components.base.windows import DailySums
 from sim.components.base.world import World
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "Alert",
     "ChurnMonitor",
     "Command",
+    "DailySums",
     "Deploy",
     "Family",
     "Injector",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from sim.components.base.windows import expired, in_window
 from sim.core.params import param
 
 __all__ = ["BASE_OPTIONS", "HOLDOUT_OPTIONS", "OutcomeLog", "TrainingLog", "TrainingParams"]
@@ -56,12 +57,7 @@ class OutcomeLog:
         self.entries.append((day, outcome))
 
     def window(self, now: float, window_days: float) -> list[Any]:
-        """The outcomes published in ``[now - window_days, now)``: the last ``window_days`` days.
-
-        With ``window_days`` = 0, every outcome logged so far. Older entries are dropped for
-        good: the window only moves forward.
-        """
-        if window_days <= 0:
-            return [o for d, o in self.entries if d <= now]
-        self.entries = [(d, o) for d, o in self.entries if d >= now - window_days]
-        return [o for d, o in self.entries if d < now]
+        """The outcomes in the window of a retrain at ``now`` (:mod:`.windows`: the last
+        ``window_days`` whole days; 0: every outcome so far). Expired entries are dropped."""
+        self.entries = [(d, o) for d, o in self.entries if not expired(d, now, window_days)]
+        return [o for d, o in self.entries if in_window(d, now, window_days)]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.components.base import DailySums
 from sim.components.homogenization.item_sets import ItemSets
 from sim.components.homogenization.payloads import CatalogueRequest, Choices
 from sim.learn.linalg import matmul_rows
@@ -42,8 +43,7 @@ class InteractionLog:
         self.consumed: ItemSets | None = None  # what each user consumed (as far as it knows)
         self.attributes = np.empty((0, 0))  # (items, K) the catalogue it has seen
         self.gram = np.zeros((0, 0))
-        self.rhs = np.zeros((0, 0))  # every interaction (window_days = 0)
-        self.days: dict[float, np.ndarray] = {}  # per day's interactions (window_days > 0)
+        self.sums = DailySums(np.zeros((0, 0)), window_days=window_days)  # c, per day and in all
         self.steps = 0  # interaction batches logged
 
     def see_catalogue(self, request: CatalogueRequest) -> None:
@@ -52,7 +52,7 @@ class InteractionLog:
             k = request.attributes.shape[1]
             self.consumed = ItemSets(request.users)
             self.gram = np.zeros((k, k))
-            self.rhs = np.zeros((request.users, k))
+            self.sums = DailySums(np.zeros((request.users, k)), window_days=self.window_days)
         new = np.asarray(request.attributes[self.consumed.items :], dtype=float)
         self.attributes = request.attributes
         self.consumed.grow(new.shape[0])
@@ -66,20 +66,11 @@ class InteractionLog:
         items = choices.items[users]
         self.consumed.add(users, items)
         self.steps += 1
-        attributes = np.asarray(self.attributes[items], dtype=float)
-        if self.window_days > 0:
-            delta = self.days.setdefault(day, np.zeros_like(self.rhs))
-            np.add.at(delta, users, attributes)
-        else:
-            np.add.at(self.rhs, users, attributes)
+        rhs = np.zeros_like(self.sums.total[0])
+        rhs[users] = self.attributes[items]  # one choice per user and step
+        self.sums.add(day, rhs)
 
     def window(self, now: float, window_days: float) -> InteractionWindow:
-        """The sums over the interactions of ``[now − window_days, now)`` (0: all so far)."""
-        if window_days <= 0:
-            return InteractionWindow(self.gram, self.rhs, self.steps)
-        self.days = {d: v for d, v in self.days.items() if d >= now - window_days}
-        rhs = np.zeros_like(self.rhs)
-        for day, delta in self.days.items():
-            if day < now:
-                rhs += delta
+        """The sums over the interactions of the window (:mod:`sim.components.base.windows`)."""
+        (rhs,) = self.sums.window(now, window_days)
         return InteractionWindow(self.gram, rhs, self.steps)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.components.base import DailySums
 from sim.components.recsys.payloads import Outcomes
 
 __all__ = ["CountLog"]
@@ -23,16 +24,18 @@ class CountLog:
     def __init__(self, window_days: float = 0.0, holdout_only: bool = False):
         self.window_days = window_days
         self.holdout_only = holdout_only
-        self.shape = (0, 0)
-        self.days: dict[float, tuple[np.ndarray, np.ndarray]] = {}
-        self.total_impressions = np.zeros(self.shape, dtype=np.int64)
-        self.total_clicks = np.zeros(self.shape, dtype=np.int64)
+        self.resize(0, 0)
 
     def resize(self, contexts: int, items: int) -> None:
         """Size the (empty) log for ``contexts`` × ``items``."""
         self.shape = (contexts, items)
-        self.total_impressions = np.zeros(self.shape, dtype=np.int64)
-        self.total_clicks = np.zeros(self.shape, dtype=np.int64)
+        zeros = np.zeros(self.shape, dtype=np.int64)
+        self.sums = DailySums(zeros, zeros, window_days=self.window_days)
+
+    @property
+    def total_impressions(self) -> np.ndarray:
+        """Impressions per (context, item) over the whole log."""
+        return self.sums.total[0]
 
     def add(self, day: float, outcome: Outcomes) -> None:
         """Log one batch of shown items and their clicks, published on ``day``."""
@@ -49,22 +52,9 @@ class CountLog:
         size = self.shape[0] * self.shape[1]
         shown = np.bincount(cells, minlength=size).reshape(self.shape)
         clicked = np.bincount(cells, weights=clicks.ravel(), minlength=size).reshape(self.shape)
-        clicked = clicked.astype(np.int64)
-        self.total_impressions += shown
-        self.total_clicks += clicked
-        if self.window_days > 0:
-            imps, clk = self.days.get(day, (0, 0))
-            self.days[day] = (imps + shown, clk + clicked)
+        self.sums.add(day, shown, clicked.astype(np.int64))
 
     def window(self, now: float, window_days: float) -> tuple[np.ndarray, np.ndarray]:
-        """Summed (impressions, clicks) of the days ``[now - window_days, now)`` (0: all so far)."""
-        if window_days <= 0:
-            return self.total_impressions.copy(), self.total_clicks.copy()
-        self.days = {d: v for d, v in self.days.items() if d >= now - window_days}
-        imps = np.zeros(self.shape, dtype=np.int64)
-        clk = np.zeros(self.shape, dtype=np.int64)
-        for day, (i, c) in self.days.items():
-            if day < now:
-                imps += i
-                clk += c
-        return imps, clk
+        """Summed (impressions, clicks) of the window (copies: the caller may keep them)."""
+        impressions, clicks = self.sums.window(now, window_days)
+        return impressions.copy(), clicks.copy()

@@ -18,7 +18,7 @@ from sim.analysis.references import CLOSED_FORMS, Reference, parameter, scalar_o
 from sim.core.errors import ConfigError
 from sim.scenario.schema import FigureSpec, LegendValue, ReferenceSpec
 
-__all__ = ["figure_values", "reference_days"]
+__all__ = ["check_figure_values", "figure_values", "reference_days"]
 
 _MAX_POINTS = 400
 
@@ -151,7 +151,23 @@ def figure_values(
     ``complete``: ``configs`` holds every variant of the file, so a reference or legend value
     that resolves for none of them is an error (with a selection of variants it may not apply).
     """
-    days = reference_days(horizon_days, tick_days)
+    return _compute(figure, configs, reference_days(horizon_days, tick_days), complete)
+
+
+def check_figure_values(
+    figure: FigureSpec, configs: Mapping[str, Mapping[str, Any]], complete: bool = True
+) -> None:
+    """Raise the :class:`ConfigError` :func:`figure_values` would, without computing the curves
+    (every reference evaluated on day 0 only): what a scenario's validation needs."""
+    _compute(figure, configs, np.zeros(1), complete)
+
+
+def _compute(
+    figure: FigureSpec,
+    configs: Mapping[str, Mapping[str, Any]],
+    days: np.ndarray,
+    complete: bool,
+) -> dict[str, Any]:
     return {
         "references": _references(figure, configs, days, complete),
         "labels": _legend_labels(figure, configs, days, complete),

@@ -17,7 +17,7 @@ from sim.core.errors import ConfigError, UnknownKeyError
 from sim.core.params import from_mapping, suggest
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import Blueprint, blueprint_of, build_components, check_wiring
-from sim.scenario.figure_values import figure_values
+from sim.scenario.figure_values import check_figure_values
 from sim.scenario.loader import find_scenario, read_scenario_file
 from sim.scenario.overrides import (
     deep_merge,
@@ -250,7 +250,7 @@ def resolve_tree(
             if len(refusals.get(setting.text, ())) == len(chosen):  # it applies nowhere
                 near_misses = [e for e in refusals[setting.text] if "did you mean" in e.detail]
                 raise (near_misses or refusals[setting.text])[0]
-        figure_values(figure, configs, meta.horizon_days, meta.tick_days, complete=not variants)
+        check_figure_values(figure, configs, complete=not variants)
     except ConfigError as error:
         raise error.located(source=source) from None
     descriptions = {name: patches[name].description for name in configs}

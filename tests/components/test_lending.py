@@ -3,10 +3,7 @@ window, label delay) and the world's dynamics (mass conserved, rejection changes
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +12,7 @@ import sim
 from sim.components.lending.dynamics import lend_applicants
 from sim.core.errors import ConfigError
 from sim.scenario.resolve import load_scenario
+from tests.components.lifecycle_events import events
 
 PI = np.array([0.1, 0.2, 0.45, 0.6, 0.65, 0.7, 0.7])
 MU = np.array([[0.0, 0.1, 0.1, 0.2, 0.3, 0.3, 0.0], [0.1, 0.1, 0.2, 0.3, 0.3, 0.0, 0.0]])
@@ -26,21 +24,15 @@ def _run(variant: str, *overrides: str, days: float = 8) -> sim.RunResult:
     )
 
 
-def _events(result: sim.RunResult, event: str) -> pd.DataFrame:
-    rows = result.events[result.events.event == event].copy()
-    rows["detail"] = rows.detail.map(json.loads)
-    return rows
-
-
 def test_a_learning_lender_refits_every_morning_after_its_burn_in():
     """Burn-in (version 1) for 200 applicants = days 0 and 1; then one re-fit each morning on
     every loan logged so far, deployed at once (version 2 on day 2, …)."""
     result = _run("retuned")
-    retrains = _events(result, "retrain")
+    retrains = events(result, "retrain")
     assert retrains.day.tolist() == [2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
     assert [d["version"] for d in retrains.detail] == [2, 3, 4, 5, 6, 7]
     assert [d["rows"] for d in retrains.detail] == [200, 300, 400, 500, 600, 700]
-    deploys = _events(result, "deploy")
+    deploys = events(result, "deploy")
     assert deploys.day.tolist() == [0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
     versions = result.metrics.query("metric == 'model_version'")
     assert versions.value.tolist() == [1, 2, 3, 4, 5, 6, 7]
@@ -53,14 +45,14 @@ def test_label_delay_window_and_deploy_latency_shift_the_refits():
     logged by day 4, so the first re-fit is on day 5, on days 0-1; a 3-day window, ``[now − 3,
     now)``, trains at the start of day t on days t − 3 … t − 1; a 1-day deploy latency serves
     each fit a day later (and the next retrain comes ``every_days`` after the deploy)."""
-    delayed = _events(_run("retuned", "systems.lender.training.label_delay_days=3"), "retrain")
+    delayed = events(_run("retuned", "systems.lender.training.label_delay_days=3"), "retrain")
     assert delayed.day.tolist() == [5.0, 6.0, 7.0]
     assert [d["rows"] for d in delayed.detail] == [200, 300, 400]
-    window = _events(_run("retuned", "systems.lender.training.window_days=3"), "retrain")
+    window = events(_run("retuned", "systems.lender.training.window_days=3"), "retrain")
     assert [d["rows"] for d in window.detail] == [200] + [300] * 5
     late = _run("retuned", "systems.lender.training.deploy_latency_days=1")
-    assert _events(late, "retrain").day.tolist() == [2.0, 4.0, 6.0]  # 1 day after a deploy
-    assert _events(late, "deploy").day.tolist() == [0.0, 3.0, 5.0, 7.0]
+    assert events(late, "retrain").day.tolist() == [2.0, 4.0, 6.0]  # 1 day after a deploy
+    assert events(late, "deploy").day.tolist() == [0.0, 3.0, 5.0, 7.0]
 
 
 @pytest.mark.parametrize(
@@ -68,8 +60,8 @@ def test_label_delay_window_and_deploy_latency_shift_the_refits():
 )
 def test_rule_policies_deploy_their_configuration_once(variant):
     result = _run(variant, days=5)
-    assert _events(result, "retrain").empty
-    deploys = _events(result, "deploy")
+    assert events(result, "retrain").empty
+    deploys = events(result, "deploy")
     assert deploys.day.tolist() == [0.0] and deploys.detail.iloc[0]["version"] == 1
 
 

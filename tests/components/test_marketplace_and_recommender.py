@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -11,6 +9,7 @@ import sim
 from sim.components.recsys.count_log import CountLog
 from sim.components.recsys.marketplace import Marketplace, MarketplaceParams
 from sim.engine.environment import Ecosystem
+from tests.components.lifecycle_events import events
 
 SMALL = ["world.users=400", "world.items=25"]
 
@@ -58,11 +57,6 @@ def test_count_log_windows_and_totals(window):
     assert log.total_impressions.sum() == 6
 
 
-def _events(result: sim.RunResult, event: str):
-    rows = result.events[result.events.event == event]
-    return rows.assign(detail=rows.detail.map(json.loads))
-
-
 def test_label_delay_holds_outcomes_back():
     result = sim.run(
         "direct_feedback_loop",
@@ -71,7 +65,7 @@ def test_label_delay_holds_outcomes_back():
         variants=["greedy"],
         overrides=[*SMALL, "systems.ranker.training.label_delay_days=3"],
     )
-    retrains = _events(result, "retrain")
+    retrains = events(result, "retrain")
     rows = dict(zip(retrains.day, retrains.detail.map(lambda d: d["rows"]), strict=True))
     # Day-0 outcomes are published during day 0 and arrive during day 3, after that day's
     # start-of-day retrain: a delay of d days hides them from the retrains of days 1 … d.
@@ -91,7 +85,7 @@ def test_a_label_delay_of_d_days_shifts_what_retrains_see_by_d_days(delay):
         variants=["greedy"],
         overrides=[*SMALL, f"systems.ranker.training.label_delay_days={delay}"],
     )
-    retrains = _events(result, "retrain")
+    retrains = events(result, "retrain")
     rows = dict(zip(retrains.day, retrains.detail.map(lambda d: d["rows"]), strict=True))
     first_seen = min(day for day, n in rows.items() if n > 0)
     assert first_seen == 1 + delay
@@ -109,8 +103,8 @@ def test_deploy_latency_delays_new_versions():
             "systems.ranker.training.deploy_latency_days=1.5",
         ],
     )
-    retrain_days = _events(result, "retrain").day.tolist()
-    deploy_days = _events(result, "deploy").day.tolist()
+    retrain_days = events(result, "retrain").day.tolist()
+    deploy_days = events(result, "deploy").day.tolist()
     assert retrain_days[:3] == [2.0, 5.5, 9.0]  # every 2 days after the previous deploy
     assert deploy_days[:2] == [3.5, 7.0]
 

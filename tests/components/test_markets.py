@@ -4,32 +4,22 @@ the keys that moved."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-import pandas as pd
 import pytest
 
 import sim
 from sim.core.errors import ConfigError
 from sim.scenario.resolve import load_scenario
+from tests.components.lifecycle_events import events
 
 
 def _run(scenario: str, variant: str, horizon: float, *overrides: str) -> sim.RunResult:
     return sim.run(scenario, variants=[variant], reps=1, horizon_days=horizon, overrides=overrides)
 
 
-def _retrains(events: pd.DataFrame, system: str) -> pd.DataFrame:
-    found = events[(events.system == system) & (events.event == "retrain")].copy()
-    detail = found.detail.map(json.loads)
-    found["version"] = detail.map(lambda d: d["version"])
-    found["rows"] = detail.map(lambda d: d["rows"])
-    return found
-
-
 def test_the_regressor_retrains_daily_on_its_last_1000_rows() -> None:
     result = _run("hidden_loop_adherence", "adopted", 8)
-    retrains = _retrains(result.events, "regressor")
+    retrains = events(result, "retrain", "regressor")
     assert list(retrains.day) == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
     assert list(retrains.version) == [2, 3, 4, 5, 6, 7, 8]  # version 1: fitted on the history
     assert (retrains.rows == 1000).all()  # 50-day window at 20 rows a day: days t − 49 … t
@@ -41,12 +31,12 @@ def test_the_regressor_sees_rows_after_their_label_delay_and_on_its_cadence() ->
     delayed = _run(
         "hidden_loop_adherence", "adopted", 8, "systems.regressor.training.label_delay_days=2"
     )
-    rows = _retrains(delayed.events, "regressor").set_index("day").rows
+    rows = events(delayed, "retrain", "regressor").set_index("day").rows
     # The retrain of day d sees days d − 50 … d − 3: the history (to day −1) and d − 3 new days.
     assert rows[1.0] == 980 and rows[2.0] == 960
     assert (rows.loc[3.0:] == 960).all()
     weekly = _run("hidden_loop_adherence", "adopted", 12, "systems.regressor.training.every_days=5")
-    assert list(_retrains(weekly.events, "regressor").day) == [5.0, 10.0]
+    assert list(events(weekly, "retrain", "regressor").day) == [5.0, 10.0]
 
 
 def test_the_regressor_reports_its_serving_model() -> None:
@@ -65,7 +55,7 @@ def test_the_organic_regressor_learns_only_from_prices_users_set() -> None:
 
 def test_the_trader_retrains_every_five_days_on_250_days_of_returns() -> None:
     result = _run("hidden_loop_trading", "both_adaptive", 16)
-    retrains = _retrains(result.events, "desk_a")
+    retrains = events(result, "retrain", "desk_a")
     assert list(retrains.day) == [5.0, 10.0, 15.0]
     assert (retrains.rows == 250).all()
     slope = result.metrics.query("metric == 'slope' and system == 'desk_a'").set_index("day")
@@ -75,7 +65,7 @@ def test_the_trader_retrains_every_five_days_on_250_days_of_returns() -> None:
 
 def test_a_trader_that_never_retrains_keeps_its_day_0_model() -> None:
     result = _run("hidden_loop_trading", "one_adaptive", 12)
-    assert _retrains(result.events, "desk_b").empty
+    assert events(result, "retrain", "desk_b").empty
     versions = result.metrics.query("metric == 'model_version' and system == 'desk_b'")
     assert list(versions.value) == [1]
     slope = result.metrics.query("metric == 'slope' and system == 'desk_b'").value
@@ -89,8 +79,8 @@ def test_a_trader_with_a_label_delay_learns_later() -> None:
     )
     # The retrain of day 5 sees days 0 … 4 without delay, days 0 … 1 with a 3-day delay
     # (and the history's days −245 … −1 in both).
-    assert _retrains(prompt.events, "desk_a").rows.tolist() == [250]
-    assert _retrains(late.events, "desk_a").rows.tolist() == [245 + 2]
+    assert events(prompt, "retrain", "desk_a").rows.tolist() == [250]
+    assert events(late, "retrain", "desk_a").rows.tolist() == [245 + 2]
 
 
 @pytest.mark.parametrize(

@@ -4,32 +4,22 @@ and the keys that moved."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-import pandas as pd
 import pytest
 
 import sim
 from sim.core.errors import ConfigError
 from sim.scenario.resolve import load_scenario
+from tests.components.lifecycle_events import events
 
 
 def _run(scenario: str, variant: str, horizon: float, *overrides: str) -> sim.RunResult:
     return sim.run(scenario, variants=[variant], reps=1, horizon_days=horizon, overrides=overrides)
 
 
-def _retrains(events: pd.DataFrame, system: str) -> pd.DataFrame:
-    found = events[(events.system == system) & (events.event == "retrain")].copy()
-    detail = found.detail.map(json.loads)
-    found["version"] = detail.map(lambda d: d["version"])
-    found["rows"] = detail.map(lambda d: d["rows"])
-    return found
-
-
 def test_rrm_retrains_each_round_on_that_round_alone() -> None:
     result = _run("performative_prediction", "gaussian", 6)
-    retrains = _retrains(result.events, "model")
+    retrains = events(result, "retrain", "model")
     assert list(retrains.day) == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert list(retrains.version) == [2, 3, 4, 5, 6]
     assert (retrains.rows == 1000).all()  # one round of 1000 samples, not everything so far
@@ -40,19 +30,19 @@ def test_rrm_retrains_each_round_on_that_round_alone() -> None:
 
 def test_rrm_every_four_days_fits_four_rounds_of_its_deployment() -> None:
     result = _run("hidden_loop_two_models", "slower_retraining", 13)
-    demand = _retrains(result.events, "demand")
+    demand = events(result, "retrain", "demand")
     assert list(demand.day) == [4.0, 8.0, 12.0] and (demand.rows == 4000).all()
     theta = result.metrics.query("metric == 'theta' and system == 'demand'").set_index("day")
     changes = theta.value.diff().fillna(0) != 0
     assert set(theta.index[changes]) == {4.0, 8.0, 12.0}
-    assert len(_retrains(result.events, "pricing")) == 12
+    assert len(events(result, "retrain", "pricing")) == 12
 
 
 def test_rrm_with_a_label_delay_waits_for_its_deployment_s_data() -> None:
     result = _run(
         "performative_prediction", "gaussian", 7, "systems.model.training.label_delay_days=1"
     )
-    retrains = _retrains(result.events, "model")
+    retrains = events(result, "retrain", "model")
     # Day d's data reaches the log on day d + 1, after that day's retrain: each version is
     # refitted once the round it served has arrived, so RRM retrains every other day.
     assert list(retrains.day) == [2.0, 4.0, 6.0] and (retrains.rows == 1000).all()

@@ -4,8 +4,6 @@ version 1; no training keys but its holdout share), moved keys, and the censored
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +14,7 @@ import sim
 from sim.components.supply.dynamics import demand_rate, sell
 from sim.core.errors import ConfigError
 from sim.scenario.resolve import load_scenario
+from tests.components.lifecycle_events import events
 
 SMALL = ("world.stores=3", "world.products=4")
 
@@ -30,21 +29,15 @@ def _run(*overrides: str, days: float = 36, variant: str = "naive") -> sim.RunRe
     )
 
 
-def _events(result: sim.RunResult, event: str, system: str = "forecaster") -> pd.DataFrame:
-    rows = result.events[(result.events.event == event) & (result.events.system == system)].copy()
-    rows["detail"] = rows.detail.map(json.loads)
-    return rows
-
-
 def test_the_forecaster_starts_from_history_and_retrains_weekly_on_its_window():
     """Version 1 (the history's mean) at time 0; a retrain every 7 days at the start of the day.
     The window is the shared ``[now − 28, now)``: at the start of day 28 it holds days 0-27."""
     result = _run()
-    retrains = _events(result, "retrain")
+    retrains = events(result, "retrain", "forecaster")
     assert retrains.day.tolist() == [7.0, 14.0, 21.0, 28.0, 35.0]
     assert [d["days"] for d in retrains.detail] == [7, 14, 21, 28, 28]
     assert [d["version"] for d in retrains.detail] == [2, 3, 4, 5, 6]
-    deploys = _events(result, "deploy")
+    deploys = events(result, "deploy", "forecaster")
     assert deploys.day.tolist() == [0.0, 7.0, 14.0, 21.0, 28.0, 35.0]
     versions = result.metrics.query("metric == 'model_version' and system == 'forecaster'")
     assert versions.value.tolist() == [1, 2, 3, 4, 5, 6]
@@ -52,14 +45,16 @@ def test_the_forecaster_starts_from_history_and_retrains_weekly_on_its_window():
 
 def test_label_delay_shifts_what_each_retrain_sees():
     """Sales reach the log 3 days late: the retrain of day 7 sees days 0-3."""
-    retrains = _events(_run("systems.forecaster.training.label_delay_days=3", days=15), "retrain")
+    retrains = events(
+        _run("systems.forecaster.training.label_delay_days=3", days=15), "retrain", "forecaster"
+    )
     assert [d["days"] for d in retrains.detail] == [4, 11]
 
 
 def test_the_inventory_is_a_rule_deployed_once():
     result = _run(days=10)
-    assert _events(result, "retrain", "inventory").empty
-    deploys = _events(result, "deploy", "inventory")
+    assert events(result, "retrain", "inventory").empty
+    deploys = events(result, "deploy", "inventory")
     assert deploys.day.tolist() == [0.0] and deploys.detail.iloc[0]["version"] == 1
     versions = result.metrics.query("metric == 'model_version' and system == 'inventory'")
     assert versions.value.tolist() == [1]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 
@@ -12,6 +10,7 @@ from sim.core.errors import ConfigError
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import build_components
 from sim.scenario.resolve import load_scenario
+from tests.components.lifecycle_events import events
 
 SMALL = ["world.rows_per_day=100", "world.history_days=7"]
 
@@ -26,16 +25,11 @@ def _run(*overrides: str, days: float = 30, variant: str = "stable") -> sim.RunR
     )
 
 
-def _events(result: sim.RunResult, event: str) -> pd.DataFrame:
-    rows = result.events[result.events.event == event]
-    return rows.assign(detail=rows.detail.map(json.loads))
-
-
 def test_retrains_follow_the_cadence_and_the_window():
     result = _run(
         "systems.classifier.training.every_days=5", "systems.classifier.training.window_days=10"
     )
-    retrains = _events(result, "retrain")
+    retrains = events(result, "retrain")
     rows = dict(zip(retrains.day, retrains.detail.map(lambda d: d["rows"]), strict=True))
     # start-of-day retrains see the days before: 0–4 on day 5, then the last 10 whole days
     assert rows == {5.0: 500, 10.0: 1000, 15.0: 1000, 20.0: 1000, 25.0: 1000}
@@ -47,7 +41,7 @@ def test_a_label_delay_of_d_days_hides_the_last_d_days():
         "systems.classifier.training.label_delay_days=3",
         days=8,
     )
-    retrains = _events(result, "retrain")
+    retrains = events(result, "retrain")
     rows = dict(zip(retrains.day, retrains.detail.map(lambda d: d["rows"]), strict=True))
     assert min(rows) == 4.0  # nothing logged before: no candidate, no retrain
     assert rows[4.0] == 100 and rows[7.0] == 400
@@ -59,7 +53,7 @@ def test_versions_go_up_with_each_deploy_and_after_the_latency():
         "systems.classifier.training.deploy_latency_days=2",
         days=22,
     )
-    retrains, deploys = _events(result, "retrain"), _events(result, "deploy")
+    retrains, deploys = events(result, "retrain"), events(result, "deploy")
     assert retrains.day.tolist() == [7.0, 16.0]  # the next cadence starts after the deploy
     assert deploys.day.tolist() == [0.0, 9.0, 18.0]
     assert deploys.detail.map(lambda d: d["version"]).tolist() == [1, 2, 3]
@@ -71,8 +65,8 @@ def test_versions_go_up_with_each_deploy_and_after_the_latency():
 
 def test_never_retraining_keeps_the_first_model():
     result = _run("systems.classifier.training.every_days=0", days=20)
-    assert _events(result, "retrain").empty
-    assert _events(result, "deploy").detail.map(lambda d: d["version"]).tolist() == [1]
+    assert events(result, "retrain").empty
+    assert events(result, "deploy").detail.map(lambda d: d["version"]).tolist() == [1]
 
 
 def test_a_correction_chain_does_not_depend_on_the_order_of_its_systems():

@@ -3,6 +3,7 @@ with the figures' data; ``debtsim list`` shows them, or says that none was measu
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -11,45 +12,20 @@ import pytest
 from sim.cli import main
 from sim.experiment.reproduce import reproduce
 from sim.experiment.timing import expected_time, measure, read_timings, timing_path
+from tests.scenario.tiny_scenario import TINY, to_toml
 
-TINY = """
-[scenario]
-title = "tiny feedback loop"
-horizon_days = 4
-replicates = 2
-seed = 7
-baseline = "greedy"
 
-[world]
-kind = "marketplace"
-users = 200
-items = 20
-factors = 4
-segments = 2
-visit_prob_per_day = 0.2
-
-[systems.ranker]
-kind = "recommender"
-owner = "feed-team"
-serves = "world"
-inputs = ["world.clicks"]
-model = { kind = "beta_bernoulli", prior_alpha = 0.5, prior_beta = 9.5 }
-policy = { kind = "greedy", slate = 3 }
-training = { every_days = 1, window_days = 0, label_delay_days = 0 }
-
-[variants.thompson]
-systems.ranker.policy = { kind = "thompson", slate = 3 }
-
-[variants.holdout]
-systems.ranker.training.holdout_share = 0.05
-
-[figure]
-panels = ["ctr"]
-"""
+def _tiny(quick: bool) -> str:
+    """The scenario layer's tiny scenario: 2 replicates of 4 days, with a [quick] preset or not."""
+    tree = copy.deepcopy(TINY)
+    tree["scenario"].update(horizon_days=4, replicates=2)
+    if quick:
+        tree["quick"] = {"replicates": 1, "horizon_days": 2}
+    return to_toml(tree)
 
 
 def _scenario(tmp_path, name: str, quick: bool) -> None:
-    text = TINY + ("\n[quick]\nreplicates = 1\nhorizon_days = 2\n" if quick else "")
+    text = _tiny(quick)
     folder = tmp_path / "scenarios"
     folder.mkdir(exist_ok=True)
     (folder / f"{name}.toml").write_text(text, encoding="utf-8")

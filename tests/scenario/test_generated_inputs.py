@@ -14,7 +14,6 @@ import contextlib
 import copy
 import io
 import math
-import re
 import tempfile
 import tomllib
 from pathlib import Path
@@ -23,71 +22,11 @@ from typing import Any
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from tiny_scenario import TINY
+from tiny_scenario import TINY, to_toml
 
 import sim
 from sim.cli import main
 from sim.learn.policies import POLICIES
-
-# --- a tiny TOML writer -----------------------------------------------------------------
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else _string(key)
-
-
-def _string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def to_toml(tree: dict[str, Any]) -> str:
-    """TOML text for a nested dict of str/int/float/bool/list/dict (tables become sections)."""
-    lines: list[str] = []
-
-    def table(node: dict[str, Any], path: tuple[str, ...]) -> None:
-        scalars = {k: v for k, v in node.items() if not isinstance(v, dict)}
-        tables = {k: v for k, v in node.items() if isinstance(v, dict)}
-        if path:
-            lines.append("")
-            lines.append("[" + ".".join(_key(p) for p in path) + "]")
-        for key, value in scalars.items():
-            lines.append(f"{_key(key)} = {_value(value)}")
-        for key, value in tables.items():
-            table(value, (*path, key))
-
-    table(tree, ())
-    return "\n".join(lines) + "\n"
-
 
 # --- the valid tiny tree and its leaves -------------------------------------------------
 

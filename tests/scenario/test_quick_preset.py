@@ -12,8 +12,7 @@ import sim
 from sim.cli import main
 from sim.core.errors import ConfigError
 from sim.scenario.resolve import resolve_tree
-from tests.scenario.test_generated_inputs import to_toml
-from tests.scenario.tiny_scenario import TINY
+from tests.scenario.tiny_scenario import TINY, to_toml
 
 
 def _tree(quick: dict[str, Any] | None) -> dict[str, Any]:

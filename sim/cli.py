@@ -296,8 +296,8 @@ def _cmd_cace(args: argparse.Namespace) -> int:
     replicates = result.manifest["replicates"]
     print(
         f"{result.manifest['scenario']} ({result.manifest['variant']}): "
-        f"{plural(len(args.perturb), 'perturbation')} × {replicates} paired "
-        f"{'replicate' if replicates == 1 else 'replicates'} → {options.out}"
+        f"{plural(len(args.perturb), 'perturbation')} × "
+        f"{plural(replicates, 'paired replicate')} → {options.out}"
     )
     if replicates == 1:
         print(f"{NO_CI}: no output can be shown to move (cace.csv holds the changes)")

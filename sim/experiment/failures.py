@@ -9,6 +9,7 @@ from typing import Any
 
 from sim.experiment.pipeline import Execution, TasksFailed
 from sim.experiment.plan import Plan
+from sim.report.console import plural
 
 __all__ = ["raise_failures"]
 
@@ -34,13 +35,15 @@ def raise_failures(execution: Execution, plan: Plan, kept: str, where: Any = Non
     first = report[0]
     place = f"point {first['point']}, " if where else ""
     total, failed = len(plan.tasks), len(report)
-    kept_count = total - failed
-    others = {0: "no other task finished", 1: f"the 1 other is kept in {store.parts}"}.get(
-        kept_count, f"the {kept_count} others are kept in {store.parts}"
+    others = total - failed
+    kept_text = (
+        f"the {plural(others, 'other')} {'is' if others == 1 else 'are'} kept in {store.parts}"
+        if others
+        else "no other task finished"
     )
     raise TasksFailed(
-        f"{failed} of {total} {'task' if total == 1 else 'tasks'} failed (details in "
-        f"{failures_file}); {others}; run the same command again to retry the failed "
-        f"{'one' if failed == 1 else 'ones'}. First failure: {place}variant {first['variant']!r}, "
+        f"{failed} of {plural(total, 'task')} failed (details in {failures_file}); {kept_text}; "
+        f"run the same command again to retry the failed {'one' if failed == 1 else 'ones'}. "
+        f"First failure: {place}variant {first['variant']!r}, "
         f"replicate {first['replicate']}: {first['error'].splitlines()[-1]}"
     )

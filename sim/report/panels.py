@@ -8,6 +8,7 @@ row per per-system metric with a column per system, each system's title in its o
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,14 +36,18 @@ def panel_label(panel: str, descriptions: Mapping[str, str] | None = None) -> st
     return label
 
 
+Y_LABEL_WIDTH = 32  # characters on one line of a y label (longer ones wrap: panel height)
+
+
 def y_label(metric: str, info: Mapping[str, Any] | None) -> str:
-    """The y axis label: the metric's declared unit (its description if it declares none)."""
+    """The y axis label: the metric's declared unit (its description if it declares none),
+    wrapped to lines of at most :data:`Y_LABEL_WIDTH` characters so it fits beside a panel."""
     entry = (info or {}).get(metric, {})
     unit = str(entry.get("unit", "") or "")
-    if unit:
-        return unit
     description = str(entry.get("description", "") or "")
-    return description if 0 < len(description) <= 40 else metric.replace("_", " ")
+    if not unit:
+        unit = description if 0 < len(description) <= 40 else metric.replace("_", " ")
+    return textwrap.fill(unit, Y_LABEL_WIDTH)
 
 
 @dataclass(frozen=True)

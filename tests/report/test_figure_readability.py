@@ -201,3 +201,13 @@ def test_an_event_reference_is_a_vertical_line():
     ]
     assert len(vertical) == 1 and vertical[0].get_xdata()[0] == 4.0
     assert "upgrade" in _legend_texts(figure)
+
+
+def test_a_long_unit_wraps_so_the_y_label_fits_beside_its_panel() -> None:
+    from sim.report.panels import Y_LABEL_WIDTH, y_label
+
+    info = {"precision": {"unit": "share of positive decisions that are right"}}
+    label = y_label("precision", info)
+    assert label.replace("\n", " ") == info["precision"]["unit"]
+    assert "\n" in label and max(len(line) for line in label.splitlines()) <= Y_LABEL_WIDTH
+    assert y_label("ctr", {"ctr": {"unit": "clicks per impression"}}) == "clicks per impression"

@@ -145,14 +145,14 @@ class Tabular(World):
             "precision",
             "mean",
             "share of positive decisions whose label is positive",
-            unit="share of positive decisions",
+            unit="share of positive decisions that are right",
             bounds=(0.0, 1.0),
         )
         rec.declare(
             "recall",
             "mean",
             "share of positive labels decided positive",
-            unit="share of positive labels",
+            unit="share of positive labels caught",
             bounds=(0.0, 1.0),
         )
         rec.declare(

@@ -34,7 +34,7 @@ from sim.experiment.pipeline import Execution, execute
 from sim.experiment.plan import Plan, run_plan
 from sim.experiment.store import atomic_write_csv, atomic_write_parquet
 from sim.report.figures import save_figure, variant_figure
-from sim.scenario.figure_values import figure_values
+from sim.scenario.figure_values import figure_spec as standard_figure_spec
 from sim.scenario.resolve import Scenario, load_scenario
 
 __all__ = ["RunResult", "load", "run", "run_with"]
@@ -173,20 +173,6 @@ def run_with(
     return _run_in(plan, resolved, options.out, options, figures, on_progress)
 
 
-def _figure_spec(scenario: Scenario, horizon_days: float) -> dict[str, Any]:
-    figure = scenario.figure
-    values = figure_values(figure, scenario.configs, horizon_days, scenario.meta.tick_days, False)
-    return {
-        "panels": list(figure.panels),
-        "title": figure.title or scenario.meta.title,
-        "system": figure.system,
-        "log_panels": list(figure.log_panels),
-        "variants": list(figure.variants),
-        "share_y": [list(group) for group in figure.share_y],
-        **values,
-    }
-
-
 def _run_in(
     plan: Plan,
     scenario: Scenario,
@@ -216,7 +202,7 @@ def _assemble(
     specs = store.specs(plan.tasks)
     summary = summarize(metrics, {k: a for k, (a, _) in specs.items()})
     settings = plan.settings
-    figure_spec = _figure_spec(scenario, float(settings["horizon_days"]))
+    figure_spec = standard_figure_spec(scenario, horizon_days=float(settings["horizon_days"]))
     manifest = build_manifest(
         plan,
         specs=specs,

@@ -65,33 +65,31 @@ class SweepResult:
         bands. Two keys: a heat map of one panel (``panels``: one name; default the first of
         the figure's panels), one map per variant. More keys: select from :attr:`summary`.
         """
-        from sim.report.sweep_figures import sweep_heatmap, sweep_lines
+        from sim.report.sweep_figures import standard_sweep_figures
 
         spec = self.figure_spec
         keys = list(self.manifest["keys"])
         chosen = list(panels or spec.get("panels") or ())
         if not chosen:
             raise ConfigError("no panels recorded for this sweep: pass panels=[...]")
-        title = title if title is not None else spec.get("title", self.manifest["scenario"])
-        system = spec.get("system") or None
-        info = self.manifest.get("metrics", {})  # units and ranges
-        share_y = [list(group) for group in spec.get("share_y", [])]
-        if len(keys) == 1:
-            return sweep_lines(self.summary, keys[0], chosen, title, system, info, share_y)
+        if len(keys) > 2:
+            raise ConfigError(
+                f"plot draws sweeps over one or two keys; this one has {len(keys)} "
+                f"({', '.join(keys)}): select points from .summary and draw them"
+            )
         if len(keys) == 2:
             if panels and len(chosen) > 1:
                 raise ConfigError(
                     f"a heat map over two swept keys shows one panel; got {len(chosen)}: "
                     "pass one, e.g. panels=[" + repr(chosen[0]) + "]"
                 )
-            scale_with = [p for group in share_y if chosen[0] in group for p in group]
-            return sweep_heatmap(
-                self.summary, (keys[0], keys[1]), chosen[0], title, system, info, scale_with
-            )
-        raise ConfigError(
-            f"plot draws sweeps over one or two keys; this one has {len(keys)} "
-            f"({', '.join(keys)}): select points from .summary and draw them"
-        )
+            chosen = chosen[:1]
+        spec["panels"] = chosen
+        if title is not None:
+            spec["title"] = title
+        spec.setdefault("title", self.manifest["scenario"])
+        info = self.manifest.get("metrics", {})  # units and ranges
+        return standard_sweep_figures(self.summary, keys, spec, info)[0][1]
 
 
 def _key_columns(plan: SweepPlan) -> dict[str, list[Any]]:

@@ -14,51 +14,33 @@ from sim.experiment.options import Options
 from sim.experiment.sweep import SweepResult, run_sweep
 from sim.experiment.sweep_plan import SweepPlan, design_points, grid_points, plan_sweep
 from sim.report.figures import save_figure
-from sim.report.sweep_figures import sweep_heatmap, sweep_lines
+from sim.report.sweep_figures import standard_sweep_figures
+from sim.scenario.figure_values import figure_spec
 from sim.scenario.resolve import load_scenario
 
 __all__ = ["draw_sweep_figures", "sweep", "sweep_figure_spec", "sweep_with"]
 
 
 def sweep_figure_spec(plan: SweepPlan, panels: Sequence[str] = ()) -> dict[str, Any]:
-    """What the sweep's figures draw: ``panels`` (default: the scenario's), title, system and the
-    panel groups that share one scale (``share_y``)."""
+    """What the sweep's figures draw (no references: they differ from point to point)."""
     scenario = load_scenario(plan.source, plan.overrides, list(plan.variants))
-    return {
-        "panels": list(panels) or list(scenario.figure.panels),
-        "title": scenario.figure.title or scenario.meta.title,
-        "system": scenario.figure.system,
-        "share_y": [list(group) for group in scenario.figure.share_y],
-    }
+    return figure_spec(scenario, panels=panels)
 
 
 def draw_sweep_figures(
     plan: SweepPlan,
     summary: pd.DataFrame,
     folder: Path,
-    panels: Sequence[str] = (),
+    spec: Mapping[str, Any],
     stem: str | None = None,
 ) -> list[Path]:
-    """Lines for one swept key, heat maps (one figure per panel) for two; none for more."""
-    spec = sweep_figure_spec(plan, panels)
-    panels, title, system = spec["panels"], spec["title"], spec["system"] or None
+    """Save the sweep's standard figures (:func:`standard_sweep_figures`) in ``folder``."""
     stem = stem or f"{plan.scenario}_sweep"
     info = summary.attrs.get("metrics", {})  # the manifest's metric declarations, if known
-    share_y = [list(group) for group in spec["share_y"]]
-    if len(plan.keys) == 1:
-        fig = sweep_lines(summary, plan.keys[0], panels, title, system, info, share_y)
-        return save_figure(fig, folder, stem)
-    if len(plan.keys) == 2:
-        written = []
-        for panel in panels:
-            name = f"{stem}_{panel.replace(':', '_')}"
-            scale_with = [p for group in share_y if panel in group for p in group]
-            fig = sweep_heatmap(
-                summary, (plan.keys[0], plan.keys[1]), panel, title, system, info, scale_with
-            )
-            written += save_figure(fig, folder, name)
-        return written
-    return []
+    written: list[Path] = []
+    for suffix, fig in standard_sweep_figures(summary, plan.keys, spec, info):
+        written += save_figure(fig, folder, stem + suffix)
+    return written
 
 
 def sweep(
@@ -136,8 +118,10 @@ def sweep_with(
         seeding=seeding,  # type: ignore[arg-type]
     )
 
+    spec = sweep_figure_spec(plan, panels)
+
     def draw(plan: SweepPlan, summary: pd.DataFrame, folder: Path) -> list[Path]:
-        return draw_sweep_figures(plan, summary, folder, panels)
+        return draw_sweep_figures(plan, summary, folder, spec)
 
     return run_sweep(
         plan,
@@ -145,5 +129,5 @@ def sweep_with(
         options,
         on_progress=on_progress,
         figures=draw if figures else None,
-        figure_spec=sweep_figure_spec(plan, panels),
+        figure_spec=spec,
     )

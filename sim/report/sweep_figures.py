@@ -25,7 +25,7 @@ from sim.report.panels import panel_label, parse_panel, y_label
 from sim.report.style import STYLE, new_figure
 from sim.report.variant_styles import identical_groups, variant_styles
 
-__all__ = ["colour_scale", "sweep_heatmap", "sweep_lines", "text_colour"]
+__all__ = ["colour_scale", "standard_sweep_figures", "sweep_heatmap", "sweep_lines", "text_colour"]
 
 
 def _rows(summary: pd.DataFrame, panel: str, system: str | None) -> pd.DataFrame:
@@ -195,3 +195,41 @@ def sweep_heatmap(
 
 def _tick(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def standard_sweep_figures(
+    summary: pd.DataFrame,
+    keys: Sequence[str],
+    spec: Mapping[str, Any],
+    metric_info: Mapping[str, Any] | None = None,
+) -> list[tuple[str, Figure]]:
+    """A sweep's standard figures, each with the suffix of its file name: for one swept key,
+    the lines of every panel (suffix ``""``); for two, one heat map per panel (``_<panel>``),
+    on the scales ``share_y`` groups; none for more keys.
+
+    ``spec`` is the sweep's figure spec (``panels``, ``title``, ``system``, ``share_y``), as the
+    manifest records it.
+    """
+    panels = list(spec.get("panels") or ())
+    title, system = str(spec.get("title", "")), spec.get("system") or None
+    share_y = [list(group) for group in spec.get("share_y", [])]
+    if len(keys) == 1:
+        return [("", sweep_lines(summary, keys[0], panels, title, system, metric_info, share_y))]
+    if len(keys) != 2:
+        return []
+    pair = (keys[0], keys[1])
+    return [
+        (
+            f"_{panel.replace(':', '_')}",
+            sweep_heatmap(
+                summary,
+                pair,
+                panel,
+                title,
+                system,
+                metric_info,
+                [p for group in share_y if panel in group for p in group],
+            ),
+        )
+        for panel in panels
+    ]

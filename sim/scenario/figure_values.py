@@ -9,8 +9,8 @@ goes into the run's manifest, so a finished run folder redraws the same figure).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,7 +18,10 @@ from sim.analysis.references import CLOSED_FORMS, Reference, parameter, scalar_o
 from sim.core.errors import ConfigError
 from sim.scenario.schema import FigureSpec, LegendValue, ReferenceSpec
 
-__all__ = ["check_figure_values", "figure_values", "reference_days"]
+if TYPE_CHECKING:
+    from sim.scenario.resolve import Scenario
+
+__all__ = ["check_figure_values", "figure_spec", "figure_values", "reference_days"]
 
 _MAX_POINTS = 400
 
@@ -152,6 +155,30 @@ def figure_values(
     that resolves for none of them is an error (with a selection of variants it may not apply).
     """
     return _compute(figure, configs, reference_days(horizon_days, tick_days), complete)
+
+
+def figure_spec(
+    scenario: Scenario, *, panels: Sequence[str] = (), horizon_days: float | None = None
+) -> dict[str, Any]:
+    """What a standard figure draws, as a run's or a sweep's manifest records it: ``panels``
+    (default: the scenario's), title, system, log panels, chosen variants, ``share_y`` groups;
+    with ``horizon_days`` (a run, not a sweep whose points differ) also the computed references
+    and legend labels (:func:`figure_values`)."""
+    figure = scenario.figure
+    spec: dict[str, Any] = {
+        "panels": list(panels) or list(figure.panels),
+        "title": figure.title or scenario.meta.title,
+        "system": figure.system,
+        "log_panels": list(figure.log_panels),
+        "variants": list(figure.variants),
+        "share_y": [list(group) for group in figure.share_y],
+    }
+    if horizon_days is not None:
+        values = figure_values(
+            figure, scenario.configs, horizon_days, scenario.meta.tick_days, complete=False
+        )
+        spec.update(values)
+    return spec
 
 
 def check_figure_values(

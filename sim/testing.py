@@ -8,6 +8,8 @@ component in it (or only those of the given classes):
   ``Params``; an ML system's ``Params`` has ``serves``, ``inputs`` and a ``training`` table);
 - ``__init__`` draws nothing and binds nothing (no environment, no random stream);
 - every read has a producer and every contract holds (wiring);
+- ``validate_wiring`` accepts the configuration (a component refusing a configuration it is
+  meant to run in is broken), runs after wiring and before set-up, and binds and draws nothing;
 - every read made during the run was declared (as a read, or explicitly as undeclared);
 - metrics are declared before they are recorded, and every recorded value is finite;
 - an ML system records ``model_version`` and its ``retrain``/``deploy`` events carry the version;
@@ -28,7 +30,7 @@ import pandas as pd
 
 from sim.components.base import MLSystem, TrainingParams
 from sim.components.registry import SECTION_NAMES
-from sim.core.errors import DebtsimError
+from sim.core.errors import ConfigError, DebtsimError
 from sim.engine.component import Component
 from sim.engine.environment import Ecosystem
 from sim.scenario.build import build_components
@@ -71,6 +73,23 @@ def _run(config: Mapping[str, Any], seed: int, horizon_days: float) -> Ecosystem
     return ecosystem
 
 
+def _check_validation(
+    config: Mapping[str, Any], names_of: list[Component], horizon_days: float
+) -> None:
+    """The ``validate_wiring`` hook accepts the configuration and neither binds nor draws."""
+    ecosystem = Ecosystem(build_components(config), seed=0)
+    names = {c.name for c in names_of}
+    try:
+        ecosystem.validate(horizon_days)
+    except ConfigError as error:
+        raise ConformanceError(f"validate_wiring refused a configuration: {error}") from None
+    except RuntimeError as error:  # the environment or the random stream, used before set-up
+        raise ConformanceError(f"validate_wiring used the run before set-up: {error}") from None
+    for component in ecosystem.components:
+        if component.name in names and (component._env is not None or component._rng is not None):
+            raise _fail(component, "validate_wiring bound an environment or a random stream")
+
+
 def _check_reads(ecosystem: Ecosystem, component: Component) -> None:
     bus = ecosystem.env.signals
     known = {(r.reader, r.signal) for r in bus.reads}
@@ -107,6 +126,7 @@ def check_components(
         _check_class(type(component))
         if component._env is not None or component._rng is not None:
             raise _fail(component, "__init__ bound an environment or a random stream")
+    _check_validation(config, names_of=checked, horizon_days=horizon_days)
     try:
         first = _run(config, seed, horizon_days)
     except KeyError as error:

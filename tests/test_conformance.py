@@ -78,3 +78,26 @@ def test_the_checker_catches_an_undeclared_read(monkeypatch) -> None:
     monkeypatch.setattr(Recommender, "on_outcomes", peek)
     with pytest.raises(ConformanceError, match="without declaring the read"):
         check_component(Recommender, config, horizon_days=3.0)
+
+
+def test_the_checker_runs_the_wiring_check_and_catches_a_refusal(monkeypatch) -> None:
+    from sim.components.recsys.recommender import Recommender
+    from sim.core.errors import ConfigError
+
+    config = load_scenario("direct_feedback_loop", variants=["greedy"]).configs["greedy"]
+
+    def refuse(self, wiring):
+        raise ConfigError("refused", path="policy")
+
+    monkeypatch.setattr(Recommender, "validate_wiring", refuse)
+    with pytest.raises(ConformanceError, match=r"refused a configuration: systems\.\w+\.policy"):
+        check_component(Recommender, config, horizon_days=3.0)
+
+
+def test_the_checker_catches_a_wiring_check_that_draws(monkeypatch) -> None:
+    from sim.components.recsys.recommender import Recommender
+
+    config = load_scenario("direct_feedback_loop", variants=["greedy"]).configs["greedy"]
+    monkeypatch.setattr(Recommender, "validate_wiring", lambda self, wiring: self.rng.random())
+    with pytest.raises(ConformanceError, match="before set-up"):
+        check_component(Recommender, config, horizon_days=3.0)

@@ -3,11 +3,14 @@
 1. ``__init__(name, params, owner)`` wires: it stores validated parameters and draws nothing.
 2. ``declare(bus)`` (a hook) declares the signals the component produces and reads, with their
    payload contracts. No value flows during wiring.
-3. ``setup(env)`` (final) binds the environment and the component's own random stream, then
+3. ``validate_wiring(wiring)`` (a hook) checks the parameters together with what the component
+   is wired to (other components' parameters, the signals, the run's horizon and tick), before
+   anything is set up: a bad cross-reference, length or size is a located ``ConfigError``.
+4. ``setup(env)`` (final) binds the environment and the component's own random stream, then
    calls the ``on_setup()`` hook, which draws initial state, declares metrics and may publish
    initial values. Reading a signal here is an error: values are read by processes.
-4. ``start()`` (final) starts every process the ``processes()`` hook registers.
-5. ``finish()`` (a hook) runs once at the horizon (final metrics).
+5. ``start()`` (final) starts every process the ``processes()`` hook registers.
+6. ``finish()`` (a hook) runs once at the horizon (final metrics).
 
 ``setup`` and ``start`` cannot be overridden: a subclass that defines them fails at class
 creation. Components talk only through signals, never by calling each other.
@@ -26,6 +29,7 @@ from sim.core.params import from_mapping
 if TYPE_CHECKING:
     from sim.engine.environment import Environment
     from sim.engine.signals import SignalBus
+    from sim.engine.wiring import Wiring
 
 __all__ = ["FINAL_METHODS", "Component", "Process", "ProcessFactory"]
 
@@ -91,6 +95,11 @@ class Component:
     # -- hooks ---------------------------------------------------------------------------
     def declare(self, bus: SignalBus) -> None:
         """Declare produced and read signals (``bus.produce``, ``bus.declare_read``)."""
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """Refuse parameters that do not fit what this component is wired to (after wiring,
+        before set-up): raise a ``ConfigError`` whose ``path`` is relative to this component's
+        table, e.g. ``features[1]``. The default accepts everything."""
 
     def on_setup(self) -> None:
         """Draw initial state from ``self.rng``, declare metrics, publish initial values."""

@@ -13,6 +13,7 @@ from sim.core.rng import RandomStreams
 from sim.engine.component import Component
 from sim.engine.recorder import Recorder
 from sim.engine.signals import SignalBus
+from sim.engine.wiring import key_path, validate_wiring
 
 __all__ = ["Ecosystem", "Environment"]
 
@@ -36,11 +37,6 @@ class Environment(simpy.Environment):
         return event
 
 
-def key_path(component: Component) -> str:
-    """Where a component is configured in a scenario file (``world``, ``systems.ranker``…)."""
-    return "world" if component.section == "world" else f"{component.section}.{component.name}"
-
-
 class Ecosystem:
     """One world, its ML systems, monitors and injectors on one clock."""
 
@@ -57,6 +53,7 @@ class Ecosystem:
         self.components = list(components)
         self.env = Environment(seed, tick_days)
         self.wired = False
+        self.validated_for: float | None = None  # the horizon the wiring was validated for
         self.set_up_done = False
 
     def wire(self) -> None:
@@ -69,6 +66,15 @@ class Ecosystem:
         for component in self.components:
             component.bind(bus)
         bus.check()
+
+    def validate(self, horizon_days: float) -> None:
+        """Wire, then let every component check its parameters against its wiring and the clock
+        (``validate_wiring``); a failure is a ConfigError located in the scenario."""
+        self.wire()
+        if self.validated_for == horizon_days:
+            return
+        validate_wiring(self.components, self.env.signals, horizon_days, self.env.tick_days)
+        self.validated_for = horizon_days
 
     def set_up(self) -> None:
         """Wire, then set every component up (initial state drawn, initial values published)."""
@@ -83,6 +89,7 @@ class Ecosystem:
 
     def run(self, horizon_days: float) -> Recorder:
         """Run the full lifecycle up to ``horizon_days``; return the recorder."""
+        self.validate(horizon_days)
         self.set_up()
         bus = self.env.signals
         bus.phase = "starting"

@@ -141,15 +141,14 @@ def build_components(config: Mapping[str, Any]) -> list[Component]:
                 f"got {slate}; must be <= world.items ({items}): a slate holds distinct items",
                 path=f"systems.{system.name}.policy.slate",
             )
-    check = getattr(world, "check_systems", None)
-    if check is not None:
-        check(systems)
     return [world, *systems, *others]
 
 
-def check_wiring(ecosystem: Ecosystem) -> None:
-    """Declare every component's signals; a bad read or contract is a located WiringError."""
-    ecosystem.wire()
+def check_wiring(ecosystem: Ecosystem, horizon_days: float) -> None:
+    """Declare every component's signals (a bad read or contract is a located WiringError), then
+    let every component validate its parameters against its wiring and a run of
+    ``horizon_days`` (a located ConfigError)."""
+    ecosystem.validate(horizon_days)
 
 
 def build_ecosystem(

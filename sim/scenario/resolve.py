@@ -137,11 +137,14 @@ def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch
     return patches
 
 
-def validate_tree(config: Mapping[str, Any]) -> Blueprint:
-    """Validate a resolved tree once: its blueprint, with the wiring checked (nothing runs)."""
+def validate_tree(
+    config: Mapping[str, Any], horizon_days: float = 180.0, tick_days: float = 1.0
+) -> Blueprint:
+    """Validate a resolved tree once: its blueprint, with the wiring checked for a run of
+    ``horizon_days`` with ticks of ``tick_days`` (nothing runs)."""
     components = build_components(config)
     blueprint = blueprint_of(components)  # before wiring: parameters only
-    check_wiring(Ecosystem(components, seed=0))
+    check_wiring(Ecosystem(components, seed=0, tick_days=tick_days), horizon_days)
     return blueprint
 
 
@@ -233,7 +236,9 @@ def resolve_tree(
         for name in chosen:
             prefix = f"variant {name!r}: " if name != meta.baseline else ""
             try:
-                resolved, blueprint, skipped = _resolve_variant(patched[name], settings, components)
+                resolved, blueprint, skipped = _resolve_variant(
+                    patched[name], settings, components, meta
+                )
             except ConfigError as error:
                 located = error.path
                 if quick and _from_preset(preset, error.path):
@@ -333,7 +338,10 @@ def _missing_component(
 
 
 def _resolve_variant(
-    patched: Mapping[str, Any], settings: Sequence[_Override], components: _Components
+    patched: Mapping[str, Any],
+    settings: Sequence[_Override],
+    components: _Components,
+    meta: ScenarioMeta,
 ) -> tuple[dict[str, Any], Blueprint, dict[str, UnknownKeyError]]:
     """The variant's tree with every ``--set`` that applies to it, validated; and the settings
     that do not apply (a key its components do not have), with the reason.
@@ -355,7 +363,8 @@ def _resolve_variant(
                 continue
             resolved = set_path(resolved, setting.key, setting.value)
         try:
-            return resolved, validate_tree(resolved), skipped
+            blueprint = validate_tree(resolved, meta.horizon_days, meta.tick_days)
+            return resolved, blueprint, skipped
         except UnknownKeyError as error:
             refused = [s.text for s in settings if s.key == error.path and s.text not in skipped]
             if not refused:

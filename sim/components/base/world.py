@@ -78,9 +78,6 @@ class World(Component):
         self._signals[output].publish(value, by=self.name)
 
     # -- hooks ---------------------------------------------------------------------------
-    def check_systems(self, systems: Sequence[Component]) -> None:
-        """Refuse, with a located ConfigError, systems this world cannot serve (static checks)."""
-
     def make_request(self) -> Any:
         """This tick's request (published on ``<world>.requests``)."""
         raise NotImplementedError

@@ -80,6 +80,11 @@ class CommunityRecommender(MLSystem):
                 path=f"{path}.training",
             )
         params: CommunityRecommenderParams = super().parse(raw, path)
+        if not params.inputs or len(set(params.inputs)) != len(params.inputs):
+            raise ConfigError(
+                f"expected one or more distinct signals, got {list(params.inputs)!r}",
+                path=f"{path}.inputs",
+            )
         return params
 
     def declare(self, bus: SignalBus) -> None:

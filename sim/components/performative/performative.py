@@ -112,6 +112,14 @@ class PerformativeWorld(World):
                 distance = float(np.linalg.norm(theta - stable[i]))
                 rec.record(now, server, "distance_to_stable", distance)
 
+    def theta_sizes(self) -> tuple[int, ...]:
+        """The lengths of θ a model may deploy in this world."""
+        return (1,)
+
+    def publishes_features(self) -> bool:
+        """Whether the data carries features (a logistic model needs them)."""
+        return False
+
     def parameter_names(self, size: int) -> list[str]:
         """Entity names of the parameters (empty for a scalar)."""
         return [""] if size == 1 else [f"theta_{j}" for j in range(size)]
@@ -228,6 +236,13 @@ class StrategicCredit(PerformativeWorld):
         super().on_setup()
         p = self.params
         self.w_true = true_weights(self.rng, p.features, p.weight_scale)
+
+    def theta_sizes(self) -> tuple[int, ...]:
+        """A scalar (no model yet: nothing to game) or one weight per feature and an intercept."""
+        return (1, self.params.features + 1)
+
+    def publishes_features(self) -> bool:
+        return True
 
     def parameter_names(self, size: int) -> list[str]:
         strategic = set(self.params.strategic)

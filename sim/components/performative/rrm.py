@@ -20,8 +20,10 @@ import numpy as np
 
 from sim.components.base import BASE_OPTIONS, MLSystem, TrainingParams
 from sim.components.performative.payloads import DataBatch, Round, Theta
+from sim.core.errors import ConfigError
 from sim.core.params import param, table
 from sim.engine.signals import Contract, PerSystem
+from sim.engine.wiring import Wiring
 from sim.learn.risk import fit_logistic_l2, logistic_loss
 
 __all__ = ["RRMModel", "RRMParams", "RepeatedRiskMinimizer"]
@@ -59,6 +61,27 @@ class RepeatedRiskMinimizer(MLSystem):
 
     def input_payload(self, signal: str) -> Contract | None:
         return PerSystem(DataBatch) if signal == f"{self.params.serves}.data" else None
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """θ's length is one the world accepts; a logistic loss needs a world with features."""
+        world = wiring.world  # the builder checked that it serves the world
+        sizes = world.theta_sizes() if hasattr(world, "theta_sizes") else None
+        theta = self.params.initial_theta
+        if sizes is not None and len(theta) not in sizes:
+            allowed = " or ".join(str(n) for n in sizes)
+            raise ConfigError(
+                f"got {len(theta)} values; the {world.kind} world takes θ of length {allowed}",
+                path="initial_theta",
+            )
+        if not theta:
+            raise ConfigError("expected at least one value", path="initial_theta")
+        features = getattr(world, "publishes_features", None)
+        if self.params.loss == "logistic" and features is not None and not features():
+            raise ConfigError(
+                f"a logistic loss needs features; the {world.kind} world publishes labels only "
+                "(use loss = 'squared')",
+                path="loss",
+            )
 
     def on_setup(self) -> None:
         self.env.recorder.declare(

@@ -31,8 +31,8 @@ from sim.components.base import World
 from sim.components.recsys.payloads import InterestTruth, Outcomes, PoolRequests, Slates
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import from_mapping, param
-from sim.engine.component import Component
 from sim.engine.signals import PerSystem, SignalBus
+from sim.engine.wiring import Wiring
 
 __all__ = ["Interest", "InterestParams"]
 
@@ -85,16 +85,16 @@ class Interest(World):
             )
         return p
 
-    def check_systems(self, systems: Sequence[Component]) -> None:
+    def validate_wiring(self, wiring: Wiring) -> None:
         """Each system's first slate must fit in the day-0 candidate pool."""
         initial = self.params.initial_items or self.params.items
-        for system in systems:
+        for system in wiring.of_section("systems"):
             slate = getattr(getattr(system.params, "policy", None), "slate", None)
             if slate is not None and initial < slate:
                 raise ConfigError(
                     f"got {initial}; must be >= the slate of systems.{system.name} ({slate}): a "
                     "slate holds distinct available items",
-                    path=f"{self.name}.initial_items",
+                    path="initial_items",
                 )
 
     def declare(self, bus: SignalBus) -> None:

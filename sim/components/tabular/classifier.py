@@ -41,9 +41,11 @@ from sim.components.tabular.model import (
 )
 from sim.components.tabular.payloads import Decisions, HistoryScores, LabelledRows, Rows
 from sim.components.tabular.thresholds import threshold_for_precision
-from sim.core.params import param, table
+from sim.core.errors import ConfigError
+from sim.core.params import param, suggest, table
 from sim.engine.component import Process, ProcessFactory
 from sim.engine.signals import Signal, SignalBus
+from sim.engine.wiring import Wiring
 
 __all__ = ["Classifier", "ClassifierParams"]
 
@@ -77,6 +79,15 @@ class ClassifierParams:
     )
 
 
+def _check_feature(name: str, known: list[str], path: str) -> None:
+    """A ConfigError at ``path`` unless ``name`` is one of the world's features."""
+    if name not in known:
+        raise ConfigError(
+            f"no feature {name!r}{suggest(name, known)} in the world; features: {', '.join(known)}",
+            path=path,
+        )
+
+
 def _with_upstream(rows: LabelledRows, logits: np.ndarray) -> LabelledRows:
     """The rows with the upstream model's log-odds as one more feature."""
     return dataclasses.replace(rows, features={**rows.features, "upstream": logits})
@@ -101,6 +112,40 @@ class Classifier(MLSystem):
             up = self.params.upstream
             bus.declare_read(self.name, f"{up}.decisions", expects=Decisions)
             bus.declare_read(self.name, f"{up}.history_scores", expects=HistoryScores)
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """Features, groups and added features name the world's features; the label is one the
+        world draws; a correction model's upstream chain ends (no model corrects itself)."""
+        p = self.params
+        world = wiring.components.get(p.serves)
+        names = getattr(getattr(world, "params", None), "features", None)
+        if isinstance(names, Mapping):
+            known = list(names)
+            for key, values in (("features", p.features), ("added_features", p.added_features)):
+                for i, name in enumerate(values):
+                    _check_feature(name, known, f"{key}[{i}]")
+            for i, group in enumerate(p.groups):
+                for j, name in enumerate(group):
+                    _check_feature(name, known, f"groups[{i}][{j}]")
+            labels = list(getattr(world.params, "labels", None) or {})  # type: ignore[union-attr]
+            if p.label and p.label not in labels:
+                raise ConfigError(
+                    f"no related label {p.label!r}{suggest(p.label, labels)} in the world; "
+                    f"labels: {', '.join(labels) or 'none'} ('' for the main label)",
+                    path="label",
+                )
+        seen = [self.name]
+        upstream = p.upstream
+        while upstream:
+            if upstream in seen:
+                raise ConfigError(
+                    f"the correction chain {' → '.join([*seen, upstream])} loops: a model "
+                    "cannot correct itself",
+                    path="upstream",
+                )
+            seen.append(upstream)
+            other = wiring.components.get(upstream)
+            upstream = getattr(getattr(other, "params", None), "upstream", "")
 
     def on_setup(self) -> None:
         rec = self.env.recorder

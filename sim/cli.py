@@ -103,6 +103,11 @@ def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
     )
     parser.add_argument("--out", help="output folder (default runs/<scenario>-<kind>-<time>)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar or log lines")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="run even what the up-front estimate says cannot fit this machine",
+    )
 
 
 def _variant_option(parser: argparse.ArgumentParser) -> None:
@@ -139,6 +144,7 @@ def _options(args: argparse.Namespace, kind: str) -> Options:
         progress=not args.no_progress,
         dashboard=args.dashboard,
         quick=getattr(args, "quick", False),
+        force=args.force,
     )
 
 
@@ -316,14 +322,17 @@ def _cmd_cace(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from sim.experiment.preflight import check_runnable
     from sim.report.console import not_applied_lines, plural
     from sim.scenario.resolve import load_scenario
 
     for name in args.scenarios:
         scenario = load_scenario(name, args.set, args.variant or None)
+        check_runnable(scenario, args.set)
         preset = ""
         if scenario.quick.declared:
             quick = load_scenario(name, args.set, args.variant or None, quick=True)
+            check_runnable(quick, args.set)
             preset = (  # the preset validates too
                 f"; --quick: {plural(quick.meta.replicates, 'replicate')} × "
                 f"{quick.meta.horizon_days:g} days"

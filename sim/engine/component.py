@@ -25,6 +25,7 @@ import numpy as np
 import simpy
 
 from sim.core.params import from_mapping
+from sim.engine.wiring import Needs
 
 if TYPE_CHECKING:
     from sim.engine.environment import Environment
@@ -100,6 +101,12 @@ class Component:
         """Refuse parameters that do not fit what this component is wired to (after wiring,
         before set-up): raise a ``ConfigError`` whose ``path`` is relative to this component's
         table, e.g. ``features[1]``. The default accepts everything."""
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """What one run of this component needs (memory of its state, events, rows recorded),
+        estimated from its parameters and the run's clock; lifecycle bases add their loops and a
+        component its populations (``super().resource_needs(wiring) + Needs.arrays(...)``)."""
+        return Needs()
 
     def on_setup(self) -> None:
         """Draw initial state from ``self.rng``, declare metrics, publish initial values."""

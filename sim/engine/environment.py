@@ -13,7 +13,7 @@ from sim.core.rng import RandomStreams
 from sim.engine.component import Component
 from sim.engine.recorder import Recorder
 from sim.engine.signals import SignalBus
-from sim.engine.wiring import key_path, validate_wiring
+from sim.engine.wiring import Needs, Wiring, key_path, validate_wiring
 
 __all__ = ["Ecosystem", "Environment"]
 
@@ -75,6 +75,18 @@ class Ecosystem:
             return
         validate_wiring(self.components, self.env.signals, horizon_days, self.env.tick_days)
         self.validated_for = horizon_days
+
+    def needs(self, horizon_days: float) -> Needs:
+        """What one run up to ``horizon_days`` needs (validated first): the sum of every
+        component's ``resource_needs``."""
+        self.validate(horizon_days)
+        wiring = Wiring(
+            {c.name: c for c in self.components}, self.env.signals, horizon_days, self.env.tick_days
+        )
+        total = Needs()
+        for component in self.components:
+            total = total + component.resource_needs(wiring)
+        return total
 
     def set_up(self) -> None:
         """Wire, then set every component up (initial state drawn, initial values published)."""

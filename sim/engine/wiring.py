@@ -20,7 +20,51 @@ if TYPE_CHECKING:
     from sim.engine.component import Component
     from sim.engine.signals import SignalBus
 
-__all__ = ["Wiring", "key_path", "validate_wiring"]
+__all__ = ["Needs", "Wiring", "key_path", "validate_wiring"]
+
+FLOAT_BYTES = 8
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What one run of a component needs: the memory of its state at its largest, the SimPy
+    events it schedules and the metric and event rows it records (estimates, for refusing runs
+    that cannot fit the machine, not for planning to the byte)."""
+
+    state_bytes: float = 0.0
+    events: float = 0.0
+    rows: float = 0.0
+
+    def __add__(self, other: Needs) -> Needs:
+        return Needs(
+            self.state_bytes + other.state_bytes,
+            self.events + other.events,
+            self.rows + other.rows,
+        )
+
+    @staticmethod
+    def arrays(*shapes: tuple[float, ...], copies: float = 1.0) -> Needs:
+        """The memory of float arrays of the given shapes, ``copies`` times."""
+        total = 0.0
+        for shape in shapes:
+            size = 1.0
+            for n in shape:
+                size *= float(n)
+            total += size
+        return Needs(state_bytes=total * FLOAT_BYTES * copies)
+
+    @staticmethod
+    def per_tick(wiring: Wiring, events: float, rows: float) -> Needs:
+        """``events`` and ``rows`` at every tick of the run."""
+        return Needs(events=events * wiring.ticks, rows=rows * wiring.ticks)
+
+    @staticmethod
+    def every(wiring: Wiring, days: float, events: float, rows: float) -> Needs:
+        """``events`` and ``rows`` every ``days`` (nothing for 0: never)."""
+        if days <= 0:
+            return Needs()
+        times = wiring.horizon_days / days + 1
+        return Needs(events=events * times, rows=rows * times)
 
 
 def key_path(component: Component) -> str:

@@ -32,8 +32,10 @@ from sim.experiment.manifest import build_manifest, replicate_seeds
 from sim.experiment.options import Options
 from sim.experiment.pipeline import Execution, execute
 from sim.experiment.plan import Plan, run_plan
+from sim.experiment.resources import check_scenario_fits
 from sim.experiment.store import atomic_write_csv, atomic_write_parquet
 from sim.report.figures import save_figure, variant_figure
+from sim.scenario.figure_metrics import check_figure_metrics
 from sim.scenario.figure_values import figure_spec as standard_figure_spec
 from sim.scenario.resolve import Scenario, load_scenario
 
@@ -90,6 +92,7 @@ def run(
     scheduler: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     quick: bool = False,
+    force: bool = False,
 ) -> RunResult:
     """Run every variant (or ``variants``) × replicates of a scenario (path or catalogue name).
 
@@ -101,7 +104,8 @@ def run(
     saves the figure). With ``out`` the run folder (manifest, Parquet, summary, figures) is
     written there, each task as soon as it finishes; called again on the same folder it resumes
     (or, finished, does nothing). ``executor``: ``serial``, ``processes``, ``dask`` or any
-    ``concurrent.futures.Executor``.
+    ``concurrent.futures.Executor``. ``force``: run even what the resource estimate says cannot
+    fit this machine.
     """
     options = Options.make(
         reps=reps,
@@ -114,6 +118,7 @@ def run(
         scheduler=scheduler,
         out=out,
         quick=quick,
+        force=force,
     )
     return run_with(scenario, options, figures=figures, on_progress=on_progress)
 
@@ -158,11 +163,15 @@ def run_with(
     """:func:`run` with an :class:`Options` (the CLI's entry)."""
     options = options.checked()
     resolved = _scenario(scenario, options)
+    replicates = options.reps or resolved.meta.replicates
+    horizon_days = float(options.horizon_days or resolved.meta.horizon_days)
+    check_scenario_fits([resolved], replicates, horizon_days, options.jobs, options.force)
+    check_figure_metrics(resolved)
     plan = run_plan(
         resolved,
-        options.reps or resolved.meta.replicates,
+        replicates,
         resolved.meta.seed if options.seed is None else options.seed,
-        float(options.horizon_days or resolved.meta.horizon_days),
+        horizon_days,
         options.overrides,
     )
     if options.out is None:

@@ -26,6 +26,7 @@ from sim.experiment.manifest import build_manifest
 from sim.experiment.options import Options
 from sim.experiment.pipeline import Execution, execute
 from sim.experiment.plan import Plan
+from sim.experiment.resources import check_scenario_fits
 from sim.experiment.runner import Task
 from sim.scenario.overrides import parse_override
 from sim.scenario.resolve import load_scenario
@@ -100,6 +101,9 @@ def cace_plan(scenario: str | Path, perturbations: Sequence[str], options: Optio
     root = reference.meta.seed if options.seed is None else options.seed
     horizon = float(options.horizon_days or reference.meta.horizon_days)
     tick = reference.meta.tick_days
+    check_scenario_fits(
+        resolved.values(), replicates, horizon, options.jobs, options.force, variants=[name]
+    )
     tasks = tuple(
         Task(label, r, root, config, horizon, tick, point=p, index=p * replicates + r, unit=label)
         for p, (label, config) in enumerate(built.items())

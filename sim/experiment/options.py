@@ -2,7 +2,8 @@
 
 ``run``, ``sweep`` and ``cace`` take the same :class:`Options`, so ``--executor``,
 ``--scheduler``, ``--jobs``, ``--seed``, ``--reps``, ``--set``, ``--variant``, ``--out`` and
-``--no-progress`` mean the same everywhere; ``--quick`` (the scenario's ``[quick]`` preset) is
+``--no-progress`` and ``--force`` (run what the resource estimate refuses) mean the same
+everywhere; ``--quick`` (the scenario's ``[quick]`` preset) is
 taken by ``run``. :meth:`Options.checked` refuses bad values with one
 :class:`~sim.core.errors.ConfigError` (exit 2).
 """
@@ -46,6 +47,7 @@ class Options:
     progress: bool = True
     dashboard: bool = False
     quick: bool = False
+    force: bool = False  # run even what the resource estimate says cannot fit this machine
 
     @classmethod
     def make(
@@ -63,6 +65,7 @@ class Options:
         progress: bool = True,
         dashboard: bool = False,
         quick: bool = False,
+        force: bool = False,
     ) -> Options:
         """Options from loosely typed arguments, checked."""
         if isinstance(overrides, str) or isinstance(variants, str):
@@ -80,6 +83,7 @@ class Options:
             progress=progress,
             dashboard=dashboard,
             quick=quick,
+            force=force,
         ).checked()
 
     def checked(self) -> Options:
@@ -111,6 +115,8 @@ class Options:
                 f"(the executor is {self.executor_name(2)!r})",
                 path="--scheduler",
             )
+        if not isinstance(self.force, bool):
+            raise ConfigError(f"expected true or false, got {self.force!r}", path="--force")
         if not isinstance(self.quick, bool):
             raise ConfigError(f"expected true or false, got {self.quick!r}", path="--quick")
         if self.dashboard and executor != "dask":

@@ -116,6 +116,8 @@ def sweep_with(
         variants=options.variants or None,
         overrides=options.overrides,
         seeding=seeding,  # type: ignore[arg-type]
+        jobs=options.jobs,
+        force=options.force,
     )
 
     spec = sweep_figure_spec(plan, panels)

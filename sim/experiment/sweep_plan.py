@@ -21,6 +21,7 @@ from typing import Any, Literal
 from sim.core.errors import ConfigError
 from sim.core.rng import name_key
 from sim.experiment.plan import Plan
+from sim.experiment.resources import check_scenario_fits
 from sim.experiment.runner import Task
 from sim.scenario.overrides import parse_override, parse_values, toml_value
 from sim.scenario.resolve import Scenario, load_scenario
@@ -146,8 +147,11 @@ def plan_sweep(
     variants: Sequence[str] | None = None,
     overrides: Sequence[str] = (),
     seeding: Seeding = "common",
+    jobs: int = 1,
+    force: bool = False,
 ) -> tuple[SweepPlan, list[Task]]:
-    """Validate every point and expand the sweep into tasks (point, variant, replicate)."""
+    """Validate every point and expand the sweep into tasks (point, variant, replicate); a
+    sweep that cannot fit this machine is refused first, unless ``force``."""
     if seeding not in ("common", "independent"):
         raise ConfigError(
             f"unknown seeding {seeding!r}; allowed: common, independent", path="--seeding"
@@ -166,6 +170,7 @@ def plan_sweep(
     replicates = reps or first.meta.replicates
     root_seed = first.meta.seed if seed is None else seed
     horizon = float(horizon_days or first.meta.horizon_days)
+    check_scenario_fits(resolved, replicates, horizon, jobs, force)
     tasks: list[Task] = []
     units: dict[str, dict[str, Any]] = {}
     for point, sc in zip(sweep_points, resolved, strict=True):

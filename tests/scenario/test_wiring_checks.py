@@ -44,6 +44,13 @@ REFUSED = [
     ),
     ("performative_prediction", "systems.model.loss=logistic", "systems.model.loss: a logistic"),
     (
+        "direct_feedback_loop",
+        'figure.panels=["regret", "nope"]',
+        "figure.panels[1]: no variant records a metric 'nope'",
+    ),
+    ("direct_feedback_loop", 'figure.panels=["ctr@nope"]', "figure.panels[0]: no component"),
+    ("direct_feedback_loop", 'figure.system="rankr"', "figure.system: no component 'rankr'"),
+    (
         "homogenization",
         "systems.recommender.inputs=[]",
         "systems.recommender.inputs: expected one or more distinct signals, got []",
@@ -66,3 +73,64 @@ def test_a_bad_cross_reference_is_refused_before_anything_runs(
     assert f"scenarios/{scenario}.toml: " in err
     assert message in err
     assert not out.exists()  # nothing was computed
+
+
+SWEEP_REFUSED = [
+    ('sweep.variants=["nope"]', "sweep.variants[0]: no variant 'nope'"),
+    ('sweep.panels=["zz"]', "sweep.panels[0]: no variant records a metric 'zz'"),
+    (
+        'sweep.grid={"world.usage"=[2.0]}',
+        "sweep.grid: point world.usage=2.0, world.adherence=0.1: world.usage: got 2.0; must be",
+    ),
+]
+
+
+@pytest.mark.parametrize(("setting", "message"), SWEEP_REFUSED)
+def test_check_validates_the_sweep_table(setting: str, message: str) -> None:
+    code, stdout, err = run_cli(["check", "hidden_loop_adherence", "--set", setting])
+    assert code == 2, (stdout, err)
+    assert err.count("\n") == 1 and "scenarios/hidden_loop_adherence.toml: " in err
+    assert message in err
+
+
+TOO_BIG = [
+    ["--horizon-days", "1e12"],
+    ["--set", "scenario.tick_days=1e-9"],
+    ["--reps", "1000000000"],
+    ["--set", "world.users=100000000"],
+    ["--set", "systems.ranker.training.every_days=1e-9"],
+]
+
+
+@pytest.mark.parametrize("arguments", TOO_BIG, ids=lambda a: " ".join(a))
+def test_a_run_that_cannot_fit_this_machine_is_refused_up_front(tmp_path, arguments) -> None:
+    out = tmp_path / "out"
+    argv = ["run", "direct_feedback_loop", *arguments, "--no-progress", "--out", str(out)]
+    code, stdout, err = run_cli(argv)
+    assert code == 2, (stdout, err)
+    assert err.count("\n") == 1, err
+    assert "too big for this machine" in err or "too long for this machine" in err
+    assert "GiB is available" in err or "the limit is" in err
+    assert "--force" in err
+    assert not out.exists()
+
+
+def test_force_runs_what_the_estimate_refuses(tmp_path, monkeypatch) -> None:
+    from sim.experiment import resources
+
+    monkeypatch.setattr(resources, "available_memory", lambda: 1000.0)  # bytes
+    argv = ["run", "direct_feedback_loop", "--variant", "greedy", "--reps", "1"]
+    argv += ["--horizon-days", "2", "--no-progress", "--out"]
+    code, _, err = run_cli([*argv, str(tmp_path / "refused")])
+    assert code == 2 and "too big for this machine" in err
+    code, _, err = run_cli([*argv, str(tmp_path / "forced"), "--force"])
+    assert code == 0, err
+    assert (tmp_path / "forced" / "manifest.json").is_file()
+
+
+def test_the_catalogue_checks_and_fits() -> None:
+    from sim.scenario.loader import catalogue
+
+    code, stdout, err = run_cli(["check", *sorted(catalogue())])
+    assert (code, err) == (0, ""), err
+    assert stdout.count("ok  ") == len(catalogue())

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, final
 
 from sim.engine.component import Component, Process, ProcessFactory
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["Injector"]
 
@@ -25,6 +26,11 @@ class Injector(Component):
         super().__init_subclass__(**kwargs)
         if "processes" in cls.__dict__:
             raise TypeError(f"{cls.__name__} overrides processes(), which is final for injectors")
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """Its scheduled faults and the random ones expected within the horizon."""
+        faults = len(self.params.at_days) + self.params.rate_per_day * wiring.horizon_days
+        return Needs(events=3 * faults, rows=2 * faults)
 
     # -- hooks ---------------------------------------------------------------------------
     def inject(self) -> Mapping[str, Any]:

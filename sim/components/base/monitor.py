@@ -19,6 +19,7 @@ from sim.components.base.payloads import Action, Command
 from sim.core.params import param
 from sim.engine.component import Component, Process, ProcessFactory
 from sim.engine.signals import Contract, SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["Alert", "Monitor", "ResponseParams"]
 
@@ -61,6 +62,13 @@ class Monitor(Component):
         self.commands_signal = bus.produce(f"{self.name}.commands", self.name, Command)
         if self.params.response.action != "none":
             bus.declare_read(self.target, self.commands_signal.name, expects=Command)
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """A check of every watched signal every ``every_days`` (0: at every publish)."""
+        watched = len(self.params.watches)
+        if self.params.every_days > 0:
+            return Needs.every(wiring, self.params.every_days, events=1 + watched, rows=watched)
+        return Needs.per_tick(wiring, events=2 * watched, rows=watched)
 
     # -- hooks ---------------------------------------------------------------------------
     def check(self, signal: str, value: Any) -> Alert | None:

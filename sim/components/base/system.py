@@ -31,6 +31,7 @@ from sim.core.errors import ConfigError
 from sim.core.params import from_mapping
 from sim.engine.component import Component, Process, ProcessFactory
 from sim.engine.signals import Contract, Signal, SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["KEEP_VERSIONS", "MLSystem"]
 
@@ -127,6 +128,12 @@ class MLSystem(Component):
         self.deploys_signal = bus.produce(f"{self.name}.deploys", self.name, Deploy)
 
     # -- hooks ---------------------------------------------------------------------------
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """Serving and collecting at every tick, and a retrain every ``training.every_days``."""
+        return Needs.per_tick(wiring, events=4, rows=3) + Needs.every(
+            wiring, self.training.every_days, events=4, rows=4
+        )
+
     def input_payload(self, signal: str) -> Contract | None:
         """The contract this system expects on the input ``signal`` (None: not checked)."""
         return None

@@ -18,6 +18,7 @@ import simpy
 from sim.core.errors import WiringError
 from sim.engine.component import Component, Process, ProcessFactory
 from sim.engine.signals import Contract, Signal, SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["World"]
 
@@ -78,6 +79,11 @@ class World(Component):
         self._signals[output].publish(value, by=self.name)
 
     # -- hooks ---------------------------------------------------------------------------
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """The tick loop: a request, the answers and the outcomes at every tick."""
+        servers = len(self.servers)
+        return Needs.per_tick(wiring, events=3 + 3 * servers, rows=3 + 2 * servers)
+
     def make_request(self) -> Any:
         """This tick's request (published on ``<world>.requests``)."""
         raise NotImplementedError

@@ -48,6 +48,7 @@ from sim.components.homogenization.payloads import (
 from sim.core.errors import ConfigError
 from sim.core.params import param
 from sim.engine.signals import PerSystem, SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["TWIN", "Community", "CommunityParams"]
 
@@ -109,6 +110,17 @@ class Community(World):
     answer = "rankings"
     request_payload = CatalogueRequest
     answer_payload = Ranking
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """The users × items utilities of a catalogue that grows every step, and the rankings."""
+        p = self.params
+        items = p.initial_items + p.new_items_per_step * wiring.ticks
+        return super().resource_needs(wiring) + Needs.arrays(
+            (p.users, items),
+            (items, p.attributes),
+            (p.users, wiring.ticks),
+            copies=4 + 3 * len(self.servers),
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.declare_world(bus, ("interactions", PerSystem(Choices)), ("truth", CommunityTruth))

@@ -35,6 +35,7 @@ from sim.components.lending.payloads import LendingPolicy, LendingTruth, LoanLog
 from sim.core.errors import ConfigError
 from sim.core.params import param
 from sim.engine.signals import SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["LendingParams", "LendingWorld"]
 
@@ -80,6 +81,15 @@ class LendingWorld(World):
     answer = "policy"
     request_payload = LoanRequest
     answer_payload = LendingPolicy
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """Each day's applicants, and rows per group and score."""
+        p = self.params
+        return (
+            super().resource_needs(wiring)
+            + Needs.arrays((p.applicants_per_day, 8), copies=4)
+            + Needs.per_tick(wiring, events=0, rows=4 * len(p.repay_prob))
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.require_servers(0, 1, "one lender moves the population")

@@ -32,6 +32,7 @@ from sim.components.markets.dynamics import adopt_quotes, draw_rows, history_day
 from sim.components.markets.payloads import Listings, Quotes, Rows, TestSet
 from sim.core.params import param, table
 from sim.engine.signals import Contract, PerSystem, SignalBus
+from sim.engine.wiring import Needs, Wiring
 from sim.learn.estimators import RidgeRegression
 
 __all__ = ["MarketParams", "PriceMarket", "PriceModel", "PriceRegressor", "RegressorParams"]
@@ -59,6 +60,14 @@ class PriceMarket(World):
     answer = "quotes"
     request_payload = Listings
     answer_payload = Quotes
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """The history, the test rows and the rows of the regressors' windows."""
+        p = self.params
+        rows = p.history_rows + p.test_rows + p.rows_per_day * wiring.ticks
+        return super().resource_needs(wiring) + Needs.arrays(
+            (rows, p.features + 2), copies=2 + 2 * len(self.servers)
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.declare_world(bus, ("prices", PerSystem(Rows)), ("history", Rows), ("truth", TestSet))

@@ -32,6 +32,7 @@ from sim.components.markets.dynamics import VenueTruth, venue_step
 from sim.components.markets.payloads import DayReturn, Order, ReturnHistory, TradingDay
 from sim.core.params import param, table
 from sim.engine.signals import Contract, SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["Momentum", "MomentumTrader", "TraderParams", "TradingVenue", "VenueParams"]
 
@@ -58,6 +59,13 @@ class TradingVenue(World):
     answer = "orders"
     request_payload = TradingDay
     answer_payload = Order
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """The returns of the history and of every day, in the desks' windows."""
+        p = self.params
+        return super().resource_needs(wiring) + Needs.arrays(
+            (p.history_days + wiring.ticks, 4), copies=2 + 2 * len(self.servers)
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.declare_world(bus, ("returns", DayReturn), ("history", ReturnHistory))

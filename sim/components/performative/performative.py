@@ -38,6 +38,7 @@ from sim.components.performative.payloads import DataBatch, Round, Theta
 from sim.core.errors import ConfigError
 from sim.core.params import param
 from sim.engine.signals import PerSystem, SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = [
     "CoinParams",
@@ -111,6 +112,14 @@ class PerformativeWorld(World):
             if stable is not None and np.all(np.isfinite(stable[i])):
                 distance = float(np.linalg.norm(theta - stable[i]))
                 rec.record(now, server, "distance_to_stable", distance)
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """Each round's data for every model (samples × (features + 1)), a few copies."""
+        p = self.params
+        samples = getattr(p, "samples_per_round", 0) or getattr(p, "applicants_per_round", 0)
+        columns = getattr(p, "features", 0) + 1
+        models = max(len(self.servers), len(getattr(p, "means", ())), 1)
+        return super().resource_needs(wiring) + Needs.arrays((samples, columns, models), copies=8)
 
     def theta_sizes(self) -> tuple[int, ...]:
         """The lengths of θ a model may deploy in this world."""

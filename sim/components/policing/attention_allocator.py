@@ -156,10 +156,17 @@ class AttentionAllocator(MLSystem):
         return self.estimates_
 
     def on_outcomes(self) -> None:
-        """Every ``record_every_steps``-th step: the deployed model's estimates."""
+        """Every ``record_every_steps``-th step: the deployed model's estimates of the sites it
+        has an estimate for (a site never observed yet has none, e.g. without a burn-in)."""
         self._outcomes += 1
         recording = self._outcomes % self.params.record_every_steps == 0
-        if recording and self.model_ is not None and not np.isnan(self.model_).all():
-            self.env.recorder.record_entities(
-                self.env.now, self.name, "rate_estimate", self._sites, self.model_
-            )
+        if recording and self.model_ is not None:
+            known = np.flatnonzero(np.isfinite(self.model_))
+            if known.size:
+                self.env.recorder.record_entities(
+                    self.env.now,
+                    self.name,
+                    "rate_estimate",
+                    [self._sites[i] for i in known],
+                    self.model_[known],
+                )

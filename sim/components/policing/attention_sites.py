@@ -30,6 +30,7 @@ from sim.components.policing.payloads import (
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import param
 from sim.engine.signals import SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["AttentionSites", "AttentionSitesParams"]
 
@@ -70,6 +71,15 @@ class AttentionSites(World):
     answer = "allocation"
     request_payload = AttentionRequest
     answer_payload = Allocation
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """A few rows per site at every recorded step."""
+        p = self.params
+        return (
+            super().resource_needs(wiring)
+            + Needs.per_tick(wiring, events=0, rows=8 * len(p.sites))
+            + Needs.arrays((len(p.sites), p.units), copies=8)
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.require_servers(1, 1, "an allocator")

@@ -27,6 +27,7 @@ from sim.components.policing.payloads import DistrictTruth, IncidentLog, PatrolR
 from sim.core.errors import ConfigError
 from sim.core.params import param
 from sim.engine.signals import SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["Districts", "DistrictsParams"]
 
@@ -70,6 +71,15 @@ class Districts(World):
     answer = "patrols"
     request_payload = PatrolRequest
     answer_payload = Patrols
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """The urns of every parallel city."""
+        p = self.params
+        return (
+            super().resource_needs(wiring)
+            + Needs.arrays((p.parallel_urns, len(p.regions)), copies=16)
+            + Needs.per_tick(wiring, events=0, rows=4 * len(p.regions))
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.require_servers(1, 1, "a policing system")

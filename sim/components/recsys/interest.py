@@ -32,7 +32,7 @@ from sim.components.recsys.payloads import InterestTruth, Outcomes, PoolRequests
 from sim.core.errors import ConfigError, WiringError
 from sim.core.params import from_mapping, param
 from sim.engine.signals import PerSystem, SignalBus
-from sim.engine.wiring import Wiring
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["Interest", "InterestParams"]
 
@@ -96,6 +96,13 @@ class Interest(World):
                     "slate holds distinct available items",
                     path="initial_items",
                 )
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """The users × items interests and the draws of every tick."""
+        p = self.params
+        return super().resource_needs(wiring) + Needs.arrays(
+            (p.users, p.items), copies=10 + 2 * len(self.servers)
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.require_servers(

@@ -23,6 +23,7 @@ from sim.components.recsys.payloads import MarketTruth, Outcomes, Requests, Slat
 from sim.core.params import param
 from sim.core.startup_cache import shared_startup
 from sim.engine.signals import PerSystem, SignalBus
+from sim.engine.wiring import Needs, Wiring
 from sim.learn.estimators import sigmoid
 
 __all__ = ["Marketplace", "MarketplaceParams"]
@@ -60,6 +61,13 @@ class Marketplace(World):
     answer = "slates"
     request_payload = Requests
     answer_payload = Slates
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """The users × items truth and each system's counts and estimates of it."""
+        p = self.params
+        return super().resource_needs(wiring) + Needs.arrays(
+            (p.users, p.items), (p.users, p.factors), copies=4 + 2 * len(self.servers)
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.declare_world(bus, ("clicks", PerSystem(Outcomes)), ("truth", MarketTruth))

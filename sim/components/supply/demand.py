@@ -22,6 +22,7 @@ from sim.components.supply.dynamics import demand_rate, sell
 from sim.components.supply.payloads import DemandTruth, SalesBatch, StockPlan, StoreDay
 from sim.core.params import param
 from sim.engine.signals import PerSystem, SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["DemandParams", "DemandWorld"]
 
@@ -47,6 +48,13 @@ class DemandWorld(World):
     answer = "stock"
     request_payload = StoreDay
     answer_payload = StockPlan
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """Stores × products of demand and sales for the history and every day."""
+        p = self.params
+        return super().resource_needs(wiring) + Needs.arrays(
+            (p.stores, p.products, p.history_days + wiring.ticks), copies=4 + 2 * len(self.servers)
+        )
 
     def declare(self, bus: SignalBus) -> None:
         self.declare_world(

@@ -298,4 +298,5 @@ class Classifier(MLSystem):
         before, after = old.model.weights(), new.model.weights()
         names = sorted(set(before) | set(after))
         change = np.linalg.norm([after.get(n, 0) - before.get(n, 0) for n in names])
-        return float(flipped.mean()), float(change)
+        churn = float(flipped.mean()) if flipped.size else 0.0  # no validation rows: none flip
+        return churn, float(change)

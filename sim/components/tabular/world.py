@@ -37,6 +37,7 @@ from sim.components.tabular.payloads import Decisions, LabelledRows, Rows
 from sim.core.errors import ConfigError
 from sim.core.params import from_mapping, param
 from sim.engine.signals import SignalBus
+from sim.engine.wiring import Needs, Wiring
 
 __all__ = ["Tabular", "TabularParams"]
 
@@ -116,6 +117,15 @@ class Tabular(World):
             features,
             drifts,
             labels,
+        )
+
+    def resource_needs(self, wiring: Wiring) -> Needs:
+        """Rows of every feature and label: the history, and each day's rows kept in the logs."""
+        p = self.params
+        columns = len(p.features or ()) + len(p.labels or ()) + 2
+        days = p.history_days + wiring.ticks
+        return super().resource_needs(wiring) + Needs.arrays(
+            (p.rows_per_day, columns, days), copies=2 + 2 * len(self.servers)
         )
 
     def declare(self, bus: SignalBus) -> None:

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from sim.engine.component import Component
     from sim.engine.signals import SignalBus
 
-__all__ = ["Needs", "Wiring", "key_path", "validate_wiring"]
+__all__ = ["PER_TICK_LIMIT", "Needs", "Wiring", "key_path", "validate_wiring"]
 
 FLOAT_BYTES = 8
+PER_TICK_LIMIT = 100  # a periodic process runs at most this often per world tick
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,18 @@ class Wiring:
     def world(self) -> Component:
         """The world (the component of the ``world`` section)."""
         return next(c for c in self.components.values() if c.section == "world")
+
+    def check_cadence(self, days: float, path: str, what: str) -> None:
+        """A ConfigError at ``path`` unless ``days`` is 0 (never) or at most
+        :data:`PER_TICK_LIMIT` times per tick: more often, a process sees the same data again
+        and again (and a run of a few days schedules millions of events)."""
+        shortest = self.tick_days / PER_TICK_LIMIT
+        if 0 < days < shortest:
+            raise ConfigError(
+                f"got {days:g}; {what} at most {PER_TICK_LIMIT} times per tick of "
+                f"{self.tick_days:g} days: 0 (never) or >= {shortest:g}",
+                path=path,
+            )
 
     def of_section(self, section: str) -> list[Component]:
         """The components configured in ``section`` (``systems``, ``monitors``, ``injectors``)."""

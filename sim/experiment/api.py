@@ -166,7 +166,8 @@ def run_with(
     replicates = options.reps or resolved.meta.replicates
     horizon_days = float(options.horizon_days or resolved.meta.horizon_days)
     check_scenario_fits([resolved], replicates, horizon_days, options.jobs, options.force)
-    check_figure_metrics(resolved)
+    if not options.variants:  # a selection may leave out what another variant's panel shows
+        check_figure_metrics(resolved)
     plan = run_plan(
         resolved,
         replicates,

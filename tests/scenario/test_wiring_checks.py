@@ -51,6 +51,23 @@ REFUSED = [
     ("direct_feedback_loop", 'figure.panels=["ctr@nope"]', "figure.panels[0]: no component"),
     ("direct_feedback_loop", 'figure.system="rankr"', "figure.system: no component 'rankr'"),
     (
+        "direct_feedback_loop",
+        "systems.ranker.training.every_days=1e-9",
+        "systems.ranker.training.every_days: got 1e-09; retrain at most 100 times per tick of 1 "
+        "days: 0 (never) or >= 0.01",
+    ),
+    (
+        "cace_entanglement",
+        "variants.monitored_rescaled.monitors.churn_monitor.every_days=1e-9",
+        "monitors.churn_monitor.every_days: variant 'monitored_rescaled': got 1e-09; check at "
+        "most 100 times per tick",
+    ),
+    (
+        "hidden_feedback_loop",
+        "world.popularity_spread=1e6",
+        "world.popularity_spread: got 1000000.0; must be >= 0 and <= 3",
+    ),
+    (
         "homogenization",
         "systems.recommender.inputs=[]",
         "systems.recommender.inputs: expected one or more distinct signals, got []",
@@ -98,7 +115,7 @@ TOO_BIG = [
     ["--set", "scenario.tick_days=1e-9"],
     ["--reps", "1000000000"],
     ["--set", "world.users=100000000"],
-    ["--set", "systems.ranker.training.every_days=1e-9"],
+    ["--set", "world.items=10000000"],
 ]
 
 
@@ -134,3 +151,11 @@ def test_the_catalogue_checks_and_fits() -> None:
     code, stdout, err = run_cli(["check", *sorted(catalogue())])
     assert (code, err) == (0, ""), err
     assert stdout.count("ok  ") == len(catalogue())
+
+
+def test_a_rate_that_outgrows_the_sampler_within_the_horizon_is_refused() -> None:
+    argv = ["check", "attention_allocation", "--set", "world.dynamic_rate=1e6"]
+    code, _, err = run_cli([*argv, "--set", "scenario.horizon_days=2e6"])
+    assert code == 2, err
+    assert "world.dynamic_rate: got 1e+06: a neglected site's rate would reach 2e+12" in err
+    assert run_cli(argv)[0] == 0  # within the file's 1000 days it stays in range

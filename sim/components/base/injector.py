@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, final
 
+from sim.core.errors import ConfigError
 from sim.engine.component import Component, Process, ProcessFactory
-from sim.engine.wiring import Needs, Wiring
+from sim.engine.wiring import PER_TICK_LIMIT, Needs, Wiring
 
 __all__ = ["Injector"]
 
@@ -26,6 +27,16 @@ class Injector(Component):
         super().__init_subclass__(**kwargs)
         if "processes" in cls.__dict__:
             raise TypeError(f"{cls.__name__} overrides processes(), which is final for injectors")
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """Random faults at most 100 per tick on average."""
+        rate, most = self.params.rate_per_day, PER_TICK_LIMIT / wiring.tick_days
+        if rate > most:
+            raise ConfigError(
+                f"got {rate:g}; faults come at most {PER_TICK_LIMIT} times per tick of "
+                f"{wiring.tick_days:g} days on average: <= {most:g}",
+                path="rate_per_day",
+            )
 
     def resource_needs(self, wiring: Wiring) -> Needs:
         """Its scheduled faults and the random ones expected within the horizon."""

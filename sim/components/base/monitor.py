@@ -63,6 +63,10 @@ class Monitor(Component):
         if self.params.response.action != "none":
             bus.declare_read(self.target, self.commands_signal.name, expects=Command)
 
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """The check cadence: 0 (at every publish) or at most 100 checks per tick."""
+        wiring.check_cadence(self.params.every_days, "every_days", "check")
+
     def resource_needs(self, wiring: Wiring) -> Needs:
         """A check of every watched signal every ``every_days`` (0: at every publish)."""
         watched = len(self.params.watches)

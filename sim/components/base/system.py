@@ -128,6 +128,11 @@ class MLSystem(Component):
         self.deploys_signal = bus.produce(f"{self.name}.deploys", self.name, Deploy)
 
     # -- hooks ---------------------------------------------------------------------------
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """The retrain cadence: 0 (never) or at most 100 retrains per tick. Overrides call
+        ``super().validate_wiring(wiring)``."""
+        wiring.check_cadence(self.training.every_days, "training.every_days", "retrain")
+
     def resource_needs(self, wiring: Wiring) -> Needs:
         """Serving and collecting at every tick, and a retrain every ``training.every_days``."""
         return Needs.per_tick(wiring, events=4, rows=3) + Needs.every(

@@ -30,6 +30,7 @@ import numpy as np
 from sim.components.base import BASE_OPTIONS, MLSystem, TrainingParams, World
 from sim.components.markets.dynamics import adopt_quotes, draw_rows, history_days, price_true
 from sim.components.markets.payloads import Listings, Quotes, Rows, TestSet
+from sim.core.errors import ConfigError
 from sim.core.params import param, table
 from sim.engine.signals import Contract, PerSystem, SignalBus
 from sim.engine.wiring import Needs, Wiring
@@ -144,6 +145,17 @@ class PriceRegressor(MLSystem):
     @property
     def _history(self) -> str:
         return f"{self.params.serves}.history"
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """The first model is fitted on the history's last days: a window must hold a day."""
+        super().validate_wiring(wiring)
+        window = self.training.window_days
+        if 0 < window < 1:
+            raise ConfigError(
+                f"got {window:g}; the history is logged a day at a time, so a window holds "
+                "whole days: 0 (all) or >= 1",
+                path="training.window_days",
+            )
 
     def input_payload(self, signal: str) -> Contract | None:
         if signal == self._history:

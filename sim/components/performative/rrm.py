@@ -64,6 +64,7 @@ class RepeatedRiskMinimizer(MLSystem):
 
     def validate_wiring(self, wiring: Wiring) -> None:
         """θ's length is one the world accepts; a logistic loss needs a world with features."""
+        super().validate_wiring(wiring)
         world = wiring.world  # the builder checked that it serves the world
         sizes = world.theta_sizes() if hasattr(world, "theta_sizes") else None
         theta = self.params.initial_theta

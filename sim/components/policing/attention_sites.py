@@ -35,6 +35,9 @@ from sim.engine.wiring import Needs, Wiring
 __all__ = ["AttentionSites", "AttentionSitesParams"]
 
 
+MAX_RATE = 1e12  # incidents per site and step at most (numpy's Poisson draws below 9.2e18)
+
+
 @dataclass(frozen=True)
 class AttentionSitesParams:
     """Parameters of the attention-allocation world."""
@@ -43,11 +46,11 @@ class AttentionSitesParams:
         ["site1", "site2", "site3", "site4", "site5"], doc="names of the sites"
     )
     initial_rates: tuple[float, ...] = param(
-        [8.0, 6.0, 4.0, 3.0, 1.5], ge=0, doc="incident rate r_0 of each site (per step)"
+        [8.0, 6.0, 4.0, 3.0, 1.5], ge=0, le=1e9, doc="incident rate r_0 of each site (per step)"
     )
     units: int = param(6, ge=1, le=1000, doc="attention units N to allocate each step")
     dynamic_rate: float = param(
-        0.0, ge=0, doc="d: +d to a neglected site's rate, −d·a to an attended one's"
+        0.0, ge=0, le=1e6, doc="d: +d to a neglected site's rate, −d·a to an attended one's"
     )
     record_every_steps: int = param(1, ge=1, doc="record metrics after every N-th step")
 
@@ -71,6 +74,18 @@ class AttentionSites(World):
     answer = "allocation"
     request_payload = AttentionRequest
     answer_payload = Allocation
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """A neglected site's rate grows by ``dynamic_rate`` a step: it must stay within what
+        the Poisson sampler draws (:data:`MAX_RATE`) until the horizon."""
+        p = self.params
+        highest = max(p.initial_rates, default=0.0) + p.dynamic_rate * wiring.ticks
+        if highest > MAX_RATE:
+            raise ConfigError(
+                f"got {p.dynamic_rate:g}: a neglected site's rate would reach {highest:.3g} "
+                f"incidents per step within {wiring.horizon_days:g} days; at most {MAX_RATE:g}",
+                path="dynamic_rate",
+            )
 
     def resource_needs(self, wiring: Wiring) -> Needs:
         """A few rows per site at every recorded step."""

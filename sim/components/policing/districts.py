@@ -38,7 +38,7 @@ class DistrictsParams:
 
     regions: tuple[str, ...] = param(["top1", "top2"], doc="names of the two regions")
     rates_per_day: tuple[float, ...] = param(
-        [3.68511, 2.816466], ge=0, doc="true daily incident rate λ of each region"
+        [3.68511, 2.816466], ge=0, le=1e9, doc="true daily incident rate λ of each region"
     )
     incidents: Literal["poisson", "expected"] = param(
         "poisson", doc="incidents per day: Poisson(λ) draws, or exactly λ (deterministic urn)"

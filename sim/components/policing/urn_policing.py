@@ -47,7 +47,10 @@ class UrnPolicingParams:
     serves: str = param("world", doc="the world whose patrol requests it answers")
     inputs: tuple[str, ...] = param(["world.incidents"], doc="the incident log it learns from")
     prior: tuple[float, ...] = param(
-        [609.0, 379.0], gt=0, doc="initial balls per region (historical incident counts)"
+        [609.0, 379.0],
+        gt=0,
+        le=1e12,
+        doc="initial balls per region (historical incident counts)",
     )
     reported_weight: float = param(
         0.0, ge=0, le=1, doc="w_r, weight of reported incidents (discovered: 1 − w_r)"

@@ -27,15 +27,20 @@ from sim.engine.wiring import Needs, Wiring
 __all__ = ["DemandParams", "DemandWorld"]
 
 
+MAX_RATE = 1e12  # demand per (store, product) and day at most (numpy's Poisson: < 9.2e18)
+
+
 @dataclass(frozen=True)
 class DemandParams:
     """Parameters of the demand world."""
 
     stores: int = param(10, ge=1, doc="number of stores")
     products: int = param(20, ge=1, doc="number of products")
-    demand_median: float = param(8.0, gt=0, doc="median daily demand of a product in a store")
-    popularity_spread: float = param(0.6, ge=0, doc="log-normal spread of product popularity")
-    size_spread: float = param(0.3, ge=0, doc="log-normal spread of store size")
+    demand_median: float = param(
+        8.0, gt=0, le=1e6, doc="median daily demand of a product in a store"
+    )
+    popularity_spread: float = param(0.6, ge=0, le=3, doc="log-normal spread of product popularity")
+    size_spread: float = param(0.3, ge=0, le=3, doc="log-normal spread of store size")
     weekly_amplitude: float = param(0.0, ge=0, lt=1, doc="relative weekly seasonality")
     history_days: int = param(28, ge=1, doc="days of uncensored sales available before day 0")
 
@@ -65,7 +70,8 @@ class DemandWorld(World):
         p, rng = self.params, self.rng
         size = np.exp(p.size_spread * rng.standard_normal(p.stores))
         popularity = p.demand_median * np.exp(p.popularity_spread * rng.standard_normal(p.products))
-        self.base_rate = size[:, None] * popularity[None, :]
+        # capped: a log-normal tail must stay within what a Poisson sampler draws
+        self.base_rate = np.minimum(size[:, None] * popularity[None, :], MAX_RATE)
         self.phase = rng.uniform(0, 7)
         self.publish("truth", DemandTruth(self.rate_on))
         history = np.arange(-p.history_days, 0, dtype=float)

@@ -20,8 +20,10 @@ import numpy as np
 
 from sim.components.base import MLSystem, TrainingParams
 from sim.components.supply.payloads import Forecast, StockPlan, StoreDay
+from sim.core.errors import ConfigError
 from sim.core.params import param, table
 from sim.engine.signals import Contract
+from sim.engine.wiring import Wiring
 
 __all__ = ["InventoryParams", "InventorySystem"]
 
@@ -53,6 +55,15 @@ class InventorySystem(MLSystem):
 
     def input_payload(self, signal: str) -> Contract | None:
         return Forecast if signal == self.params.inputs[0] else None
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """It stocks from exactly one forecast."""
+        super().validate_wiring(wiring)
+        if len(self.params.inputs) != 1:
+            raise ConfigError(
+                f"expected exactly one forecast signal, got {list(self.params.inputs)!r}",
+                path="inputs",
+            )
 
     def learning_inputs(self) -> tuple[str, ...]:
         return ()  # it learns nothing: the forecast is read when the shelves are stocked

@@ -116,6 +116,7 @@ class Classifier(MLSystem):
     def validate_wiring(self, wiring: Wiring) -> None:
         """Features, groups and added features name the world's features; the label is one the
         world draws; a correction model's upstream chain ends (no model corrects itself)."""
+        super().validate_wiring(wiring)
         p = self.params
         world = wiring.components.get(p.serves)
         names = getattr(getattr(world, "params", None), "features", None)
@@ -259,6 +260,8 @@ class Classifier(MLSystem):
         self._all_features = list(days[0].features)
         labels = np.concatenate([d.label(p.label) for d in days])
         held = self.rng.random(len(labels)) < p.validation_share
+        if held.all():  # too few rows to hold any out: tune on the rows it trains on
+            held[:] = False
         used = ~held
         if p.balance_classes:
             used &= balanced_mask(labels, self.rng)

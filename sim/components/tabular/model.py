@@ -99,6 +99,8 @@ def fit_parts(
 def balanced_mask(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A mask keeping every row of the rarer class and as many rows of the other."""
     positive = labels > 0.5
+    if positive.all() or not positive.any():  # one class: nothing to balance
+        return np.ones(labels.shape, dtype=bool)
     rare = positive if positive.sum() <= (~positive).sum() else ~positive
     keep = rare.copy()
     common = np.flatnonzero(~rare)

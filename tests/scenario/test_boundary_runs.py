@@ -24,3 +24,20 @@ def test_an_edge_setting_runs_a_week_with_finite_metrics(scenario, variant, sett
     values = result.metrics["value"].to_numpy(dtype=float)
     assert len(values) > 0
     assert np.isfinite(values).all(), result.metrics[~np.isfinite(values)]
+
+
+MORE_EDGES = [
+    ("hidden_feedback_loop", "naive", "world.demand_median=1e-6"),  # no sales: 0/0 store sizes
+    ("hidden_loop_trading", "both_adaptive", "systems.desk_a.training.window_days=0.5"),  # empty
+]
+
+
+@pytest.mark.parametrize(("scenario", "variant", "setting"), MORE_EDGES)
+def test_an_empty_history_or_window_runs_a_week_with_finite_metrics(
+    scenario, variant, setting
+) -> None:
+    result = sim.run(
+        scenario, reps=1, horizon_days=7, variants=[variant], overrides=[setting], figures=False
+    )
+    values = result.metrics["value"].to_numpy(dtype=float)
+    assert np.isfinite(values).all(), result.metrics[~np.isfinite(values)]

@@ -54,7 +54,7 @@ class CommunityRecommenderParams:
     startup_steps: int = param(10, ge=0, doc="steps (days) of random rankings before the model")
     slate: int = param(0, ge=0, doc="items shown per user, best first (0: the whole catalogue)")
     ridge: float = param(0.0, ge=0, doc="ridge added to BᵀB in the profile fit (0: plain NNLS)")
-    fit_sweeps: int = param(100, ge=1, doc="coordinate-descent sweeps per fit at most")
+    fit_sweeps: int = param(100, ge=1, le=1000, doc="coordinate-descent sweeps per fit at most")
     fit_tol: float = param(1e-9, gt=0, doc="KKT tolerance of a fit, relative to the data")
     training: TrainingParams = table(TrainingParams(every_days=1.0), doc="training pipeline")
 

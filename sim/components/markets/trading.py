@@ -206,6 +206,8 @@ class MomentumTrader(MLSystem):
         return self._least_squares(window) if window else None
 
     def _least_squares(self, window: list[DayReturn]) -> Momentum:
+        if not window:  # a window shorter than a day holds no return: no momentum to follow
+            return Momentum(0.0, 0.0)
         x = np.array([day.previous for day in window])  # yesterday's return ...
         y = np.array([self._target(day) for day in window])  # ... and what followed it
         var = float(x.var())

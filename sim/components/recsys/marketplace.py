@@ -66,7 +66,10 @@ class Marketplace(World):
         """The users × items truth and each system's counts and estimates of it."""
         p = self.params
         return super().resource_needs(wiring) + Needs.arrays(
-            (p.users, p.items), (p.users, p.factors), copies=4 + 2 * len(self.servers)
+            (p.users, p.items),
+            (p.users, p.factors),
+            (p.segments, p.users + p.items),
+            copies=4 + 2 * len(self.servers),
         )
 
     def declare(self, bus: SignalBus) -> None:

@@ -104,7 +104,9 @@ class DemandForecaster(MLSystem):
         self._history: SalesBatch = self.bus.get(f"{world}.history").read(by=self.name)
         self._truth: DemandTruth = self.bus.get(f"{world}.truth").read(by=self.name)
         sales = self._history.sales
-        self.store_size_ = sales.mean(axis=(0, 2)) / sales.mean()
+        total = sales.mean()
+        # relative store sizes (no sales at all in the history: the stores look alike)
+        self.store_size_ = sales.mean(axis=(0, 2)) / total if total > 0 else np.ones(sales.shape[1])
 
     def initial_model(self) -> np.ndarray:
         """The mean of the uncensored history."""

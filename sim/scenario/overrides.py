@@ -11,7 +11,7 @@ from typing import Any
 
 from sim.core.errors import ConfigError
 
-__all__ = ["deep_merge", "expand_dotted", "parse_override", "set_path"]
+__all__ = ["deep_merge", "expand_dotted", "has_path", "parse_override", "set_path"]
 
 _KEY_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")
 _BARE_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -56,6 +56,16 @@ def drop_paths(tree: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
         if isinstance(node, dict):
             node.pop(last, None)
     return out
+
+
+def has_path(tree: Mapping[str, Any], path: str) -> bool:
+    """Whether the dotted ``path`` names a value in ``tree``."""
+    node: Any = tree
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 def set_path(tree: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from sim.scenario.overrides import (
     deep_merge,
     drop_paths,
     expand_dotted,
+    has_path,
     parse_override,
     set_path,
 )
@@ -104,6 +105,17 @@ class _Patch:
     def apply(self, base: Mapping[str, Any]) -> dict[str, Any]:
         tree = drop_paths(base, self.replace)
         return deep_merge(tree, self.patch)
+
+
+def _check_replaced_paths(patches: Mapping[str, _Patch], base: Mapping[str, Any]) -> None:
+    """A variant's ``replace`` names tables of the baseline (a typo would replace nothing)."""
+    for name, patch in patches.items():
+        for i, path in enumerate(patch.replace):
+            if not has_path(base, path):
+                raise ConfigError(
+                    f"{path!r} is not in the baseline: nothing to replace",
+                    path=f"variants.{name}.replace[{i}]",
+                )
 
 
 def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch]:
@@ -231,6 +243,7 @@ def resolve_tree(
         blueprints: dict[str, Blueprint] = {}
         not_applied: dict[str, dict[str, str]] = {}
         refusals: dict[str, list[ConfigError]] = {}
+        _check_replaced_paths(patches, base)
         patched = {name: patches[name].apply(base) for name in patches}
         components = _Components.of(patched.values(), settings)
         for name in chosen:

@@ -68,6 +68,11 @@ REFUSED = [
         "world.popularity_spread: got 1000000.0; must be >= 0 and <= 3",
     ),
     (
+        "lending_threshold",
+        'variants.max_utility.replace=["systems.lendr"]',
+        "variants.max_utility.replace[0]: 'systems.lendr' is not in the baseline",
+    ),
+    (
         "homogenization",
         "systems.recommender.inputs=[]",
         "systems.recommender.inputs: expected one or more distinct signals, got []",

@@ -192,8 +192,11 @@ class PriceRegressor(MLSystem):
         serves = self.params.serves
         self._test: TestSet = self.bus.get(f"{serves}.truth").read(by=self.name)
         history: Rows = self.bus.get(self._history).read(by=self.name)
-        for day in np.unique(history.days):  # logged day by day, so the window slides over it
-            rows = history.days == day
+        # logged day by day, so the window slides over it (one pass: a stable sort keeps each
+        # day's rows in their order; a mask per day was quadratic in a long history)
+        order = np.argsort(history.days, kind="stable")
+        days, starts = np.unique(history.days[order], return_index=True)
+        for day, rows in zip(days, np.split(order, starts[1:]), strict=True):
             part = Rows(
                 history.features[rows],
                 history.prices[rows],

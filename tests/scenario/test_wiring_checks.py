@@ -68,6 +68,16 @@ REFUSED = [
         "world.popularity_spread: got 1000000.0; must be >= 0 and <= 3",
     ),
     (
+        "hidden_loop_two_models",
+        "world.coupling=[[1e300, 0.7], [0.7, 0.5]]",
+        "world.coupling[0][0]: got 1e+300; must be >= -1000 and <= 1000",
+    ),
+    (
+        "hidden_loop_two_models",
+        "world.coupling=[[500, 0.7], [0.7, 0.5]]",
+        "world.coupling: the models run away (spectral radius ρ(E) = 500): θ grows",
+    ),
+    (
         "lending_threshold",
         'variants.max_utility.replace=["systems.lendr"]',
         "variants.max_utility.replace[0]: 'systems.lendr' is not in the baseline",

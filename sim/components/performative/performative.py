@@ -142,15 +142,19 @@ class PerformativeWorld(World):
         raise NotImplementedError
 
 
+MAX_COUPLING = 1e3  # |E_ij| at most
+MAX_THETA_DIGITS = 150  # θ stays below 1e150: its square (a loss) stays a finite float
+
+
 @dataclass(frozen=True)
 class GaussianParams:
     """Gaussian mean estimation with K coupled models (published: μ = 10, σ = 0.1, ε = 0.9)."""
 
-    means: tuple[float, ...] = param([10.0], doc="μ_i, one per model")
+    means: tuple[float, ...] = param([10.0], ge=-1e6, le=1e6, doc="μ_i, one per model")
     coupling: tuple[tuple[float, ...], ...] = param(
         [[0.9]], doc="E_ij: model j's θ shifts i's data"
     )
-    sigma: float = param(0.1, gt=0, doc="standard deviation of z")
+    sigma: float = param(0.1, gt=0, le=1e6, doc="standard deviation of z")
     samples_per_round: int = param(1000, ge=1, doc="data points each model sees per round")
 
 
@@ -170,6 +174,32 @@ class PerformativeGaussian(PerformativeWorld):
             )
         self.expected_models = k
         super().declare(bus)
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """Couplings of at most 1000 in size, and models that, if they run away (ρ(E) > 1),
+        stay within what a float squares (θ below 1e150) until the horizon."""
+        super().validate_wiring(wiring)
+        p = self.params
+        for i, row in enumerate(p.coupling):
+            for j, value in enumerate(row):
+                if not -MAX_COUPLING <= value <= MAX_COUPLING:
+                    raise ConfigError(
+                        f"got {value!r}; must be >= {-MAX_COUPLING:g} and <= {MAX_COUPLING:g}",
+                        path=f"coupling[{i}][{j}]",
+                    )
+        radius = float(np.max(np.abs(np.linalg.eigvals(np.array(p.coupling, dtype=float)))))
+        if radius <= 1.0:
+            return
+        starts = [abs(v) for s in self.servers for v in wiring.params_of(s).initial_theta]
+        scale = max([*map(abs, p.means), *starts, 1.0]) + 10 * p.sigma
+        digits = wiring.ticks * np.log10(radius) + np.log10(scale)
+        if digits > MAX_THETA_DIGITS:
+            raise ConfigError(
+                f"the models run away (spectral radius ρ(E) = {radius:.4g}): θ grows about "
+                f"ρ(E)^t and would pass 1e{MAX_THETA_DIGITS} within {wiring.horizon_days:g} "
+                "days; a shorter horizon or a weaker coupling fits",
+                path="coupling",
+            )
 
     def stable_points(self) -> list[np.ndarray] | None:
         E = np.array(self.params.coupling, dtype=float)

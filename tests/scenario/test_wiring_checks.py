@@ -77,6 +77,17 @@ REFUSED = [
         "world.coupling=[[500, 0.7], [0.7, 0.5]]",
         "world.coupling: the models run away (spectral radius ρ(E) = 500): θ grows",
     ),
+    ("hidden_loop_trading", "world.impact=1e300", "world.impact: got 1e+300; must be >= 0 and"),
+    (
+        "degenerate_feedback_loop",
+        "world.delta_high=1e300",
+        "world.delta_high: got 1e+300; must be >= 0 and <= 1000000.0",
+    ),
+    (
+        "cace_entanglement",
+        "world.features.x1.scale=1e300",
+        "world.features.x1.scale: got 1e+300; must be > 0 and <= 1000000.0",
+    ),
     (
         "lending_threshold",
         'variants.max_utility.replace=["systems.lendr"]',

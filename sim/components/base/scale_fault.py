@@ -28,8 +28,8 @@ class ScaleFaultParams:
 
     signal: str = param("", doc="the signal whose values change, e.g. classifier.decisions")
     field: str = param("", doc="the payload field to scale ('' : the value itself)")
-    factor: float = param(1.0, doc="multiplier of the values")
-    offset: float = param(0.0, doc="added after scaling")
+    factor: float = param(1.0, ge=-1e6, le=1e6, doc="multiplier of the values")
+    offset: float = param(0.0, ge=-1e6, le=1e6, doc="added after scaling")
     at_days: tuple[float, ...] = param([], ge=0, doc="days on which the fault starts")
     rate_per_day: float = param(0.0, ge=0, doc="rate of faults at random times (0: none)")
     duration_days: float = param(0.0, ge=0, doc="how long each fault lasts (0: for good)")

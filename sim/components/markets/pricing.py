@@ -46,9 +46,9 @@ class MarketParams:
     features: int = param(8, ge=1, doc="number of features")
     rows_per_day: int = param(20, ge=1, doc="new rows per day (the paper's retraining step)")
     usage: float = param(0.5, ge=0, le=1, doc="p: probability a price is set by the model")
-    adherence: float = param(0.1, ge=0, doc="noise sd of an adopted price, in model errors")
-    noise_sd: float = param(1.0, ge=0, doc="noise of the true price")
-    curvature: float = param(1.0, ge=0, doc="weight of the non-linear term x₀² − 1")
+    adherence: float = param(0.1, ge=0, le=1e3, doc="noise sd of an adopted price, in model errors")
+    noise_sd: float = param(1.0, ge=0, le=1e3, doc="noise of the true price")
+    curvature: float = param(1.0, ge=0, le=1e3, doc="weight of the non-linear term x₀² − 1")
     history_rows: int = param(1000, ge=10, doc="rows with true prices before day 0")
     test_rows: int = param(5000, ge=10, doc="truth-labelled rows to measure error_true")
 

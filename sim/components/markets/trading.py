@@ -43,10 +43,12 @@ ERROR_DAYS = 20  # days in the rolling prediction error
 class VenueParams:
     """The market: fundamental, reversion, impact and noise (per day, log-price units)."""
 
-    fundamental_sd: float = param(0.01, ge=0, doc="daily sd of the fundamental value's steps")
+    fundamental_sd: float = param(
+        0.01, ge=0, le=1e3, doc="daily sd of the fundamental value's steps"
+    )
     reversion: float = param(0.3, ge=0, le=1, doc="κ: share of the mispricing corrected daily")
-    impact: float = param(1.0, ge=0, doc="λ: return per unit of net order")
-    noise_sd: float = param(0.005, ge=0, doc="daily sd of noise-trader returns")
+    impact: float = param(1.0, ge=0, le=1e3, doc="λ: return per unit of net order")
+    noise_sd: float = param(0.005, ge=0, le=1e3, doc="daily sd of noise-trader returns")
     history_days: int = param(250, ge=10, doc="days of trader-free returns before day 0")
     volatility_window: int = param(20, ge=2, doc="days in the rolling volatility")
 
@@ -125,12 +127,16 @@ class TraderParams:
 
     serves: str = param("world", doc="the venue it trades on")
     inputs: tuple[str, ...] = param(["world.history", "world.returns"], doc="signals it reads")
-    aggressiveness: float = param(0.6, ge=0, doc="order = aggressiveness × predicted return")
-    position_limit: float = param(1e9, gt=0, doc="largest order, in absolute value")
+    aggressiveness: float = param(
+        0.6, ge=0, le=1e6, doc="order = aggressiveness × predicted return"
+    )
+    position_limit: float = param(1e9, gt=0, le=1e9, doc="largest order, in absolute value")
     learn_net_of_impact: bool = param(
         False, doc="learn from returns minus the impact of the day's published order flow"
     )
-    impact_estimate: float = param(1.0, ge=0, doc="λ̂ used to remove the order flow's impact")
+    impact_estimate: float = param(
+        1.0, ge=0, le=1e3, doc="λ̂ used to remove the order flow's impact"
+    )
     training: TrainingParams = table(
         TrainingParams(every_days=5.0, window_days=250.0), doc="training pipeline"
     )

@@ -37,7 +37,9 @@ class RRMParams:
     inputs: tuple[str, ...] = param(["world.data"], doc="signals it reads")
     loss: Literal["squared", "logistic"] = param("squared", doc="the risk it minimises")
     l2: float = param(1.0, gt=0, doc="L2 penalty of the logistic loss (intercept free)")
-    initial_theta: tuple[float, ...] = param([0.0], doc="θ deployed before any data")
+    initial_theta: tuple[float, ...] = param(
+        [0.0], ge=-1e6, le=1e6, doc="θ deployed before any data"
+    )
     training: TrainingParams = table(TrainingParams(every_days=1.0), doc="training pipeline")
 
 

@@ -43,11 +43,15 @@ class InterestParams:
 
     users: int = param(1000, ge=1, doc="independent users, each a copy of the published user")
     items: int = param(10, ge=2, doc="items M in the catalogue")
-    interest_low: float = param(-0.5, doc="initial interest μ_0 ~ U[interest_low, interest_high]")
-    interest_high: float = param(0.5, doc="upper bound of initial (and new, and reset) interest")
-    delta_low: float = param(0.0, ge=0, doc="interest step δ ~ U[delta_low, delta_high]")
-    delta_high: float = param(0.01, ge=0, doc="upper bound of the interest step δ")
-    user_noise: float = param(0.0, ge=0, doc="w: clicks ~ Bernoulli(σ(μ + U[-w, w]))")
+    interest_low: float = param(
+        -0.5, ge=-1e6, le=1e6, doc="initial interest μ_0 ~ U[interest_low, interest_high]"
+    )
+    interest_high: float = param(
+        0.5, ge=-1e6, le=1e6, doc="upper bound of initial (and new, and reset) interest"
+    )
+    delta_low: float = param(0.0, ge=0, le=1e6, doc="interest step δ ~ U[delta_low, delta_high]")
+    delta_high: float = param(0.01, ge=0, le=1e6, doc="upper bound of the interest step δ")
+    user_noise: float = param(0.0, ge=0, le=1e6, doc="w: clicks ~ Bernoulli(σ(μ + U[-w, w]))")
     initial_items: int = param(0, ge=0, doc="items available on day 0 (0: all M)")
     new_items_per_day: float = param(0.0, ge=0, doc="items added to the pool per day, up to M")
     reset_prob: float = param(0.0, ge=0, le=1, doc="r0: chance a shown item's interest resets")

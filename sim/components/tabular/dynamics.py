@@ -46,8 +46,8 @@ DRIFTING_FIELDS = ("mean", "scale", "weight")
 class FeatureSpec:
     """One feature: its measurement, its correlation with an earlier feature, its causal weight."""
 
-    mean: float = param(0.0, doc="mean of the measurement")
-    scale: float = param(1.0, gt=0, doc="scale of the measurement")
+    mean: float = param(0.0, ge=-1e6, le=1e6, doc="mean of the measurement")
+    scale: float = param(1.0, gt=0, le=1e6, doc="scale of the measurement")
     parent: str = param("", doc="an earlier feature this one is correlated with")
     correlation: float = param(0.0, ge=-1, le=1, doc="ρ with the parent's latent value")
     weight: float = param(0.0, doc="effect of the latent value on the label's log-odds")
@@ -73,7 +73,7 @@ class Drift:
 
     target: str = param("", doc="key path of the parameter in the world, e.g. features.x1.mean")
     kind: Literal["abrupt", "gradual", "seasonal"] = param("gradual", doc="shape over time")
-    amount: float = param(0.0, doc="size of the shift (amplitude for seasonal)")
+    amount: float = param(0.0, ge=-1e6, le=1e6, doc="size of the shift (amplitude for seasonal)")
     start_day: float = param(0.0, ge=0, doc="when it starts")
     end_day: float = param(0.0, ge=0, doc="when a gradual drift reaches its full amount")
     period_days: float = param(7.0, gt=0, doc="period of a seasonal drift")

@@ -160,8 +160,8 @@ def load_scenario(
     path = find_scenario(str(name_or_path))
     try:
         tree = read_scenario_file(path)
-    except ConfigError as error:
-        raise error.located(source=str(path)) from None
+    except ConfigError as error:  # located in the file at fault: maybe a base it extends
+        raise error.located(source=error.source or str(path)) from None
     return resolve_tree(tree, str(path), overrides, variants, default_name=path.stem, quick=quick)
 
 

@@ -24,6 +24,7 @@ from sim.experiment.atomic import atomic_write_csv, read_csv_table
 from sim.experiment.failures import raise_failures
 from sim.experiment.manifest import build_manifest
 from sim.experiment.options import Options
+from sim.experiment.perturbations import check_perturbation
 from sim.experiment.pipeline import Execution, execute
 from sim.experiment.plan import Plan
 from sim.experiment.runner import Task
@@ -94,6 +95,13 @@ def cace_plan(scenario: str | Path, perturbations: Sequence[str], options: Optio
             resolved[text] = load_scenario(scenario, [*options.overrides, text], [name])
         except ConfigError as error:
             raise ConfigError(f"--perturb {text}: {error}") from None
+        check_perturbation(
+            text,
+            name,
+            reference.configs[name],
+            reference.blueprints.get(name),
+            resolved[text].blueprints.get(name),
+        )
     units = {label: sc.configs[name] for label, sc in resolved.items()}
     built = {label: sc.blueprints.get(name, sc.configs[name]) for label, sc in resolved.items()}
     replicates = options.reps or reference.meta.replicates

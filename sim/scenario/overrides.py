@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sim.core.errors import ConfigError
+from sim.core.params import suggest
 from sim.core.safe_text import short_value
 from sim.scenario.toml_text import MAX_DEPTH, parse_toml
 
@@ -55,16 +56,27 @@ def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, A
     return out
 
 
-def drop_paths(tree: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
-    """A new tree without the values at the dotted ``paths`` (absent paths are ignored)."""
+def drop_paths(tree: Mapping[str, Any], paths: Sequence[str], where: str) -> dict[str, Any]:
+    """A new tree without the values at the dotted ``paths``; a path ``tree`` does not have is a
+    :class:`ConfigError` at ``where`` (a ``replace`` of nothing is a typo)."""
     out = copy.deepcopy(dict(tree))
     for path in paths:
-        *parents, last = path.split(".")
         node: Any = out
-        for part in parents:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(last, None)
+        parts = path.split(".")
+        for depth, part in enumerate(parts):
+            if not isinstance(node, dict) or part not in node:
+                above = ".".join(parts[:depth])
+                keys = list(node) if isinstance(node, dict) else []
+                has = f"; {above or 'the top level'} has: {', '.join(map(str, keys)) or 'nothing'}"
+                raise ConfigError(
+                    f"{short_value(path)}: the baseline has no {'.'.join(parts[: depth + 1])} "
+                    f"to replace{suggest(part, keys)}{has if isinstance(node, dict) else ''}",
+                    path=where,
+                )
+            if depth == len(parts) - 1:
+                node.pop(part)
+            else:
+                node = node[part]
     return out
 
 

@@ -100,9 +100,10 @@ class _Patch:
     patch: dict[str, Any]
     description: str
     replace: tuple[str, ...] = ()
+    where: str = ""  # the key path of ``replace``
 
     def apply(self, base: Mapping[str, Any]) -> dict[str, Any]:
-        tree = drop_paths(base, self.replace)
+        tree = drop_paths(base, self.replace, self.where)
         return deep_merge(tree, self.patch)
 
 
@@ -133,7 +134,7 @@ def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch
         if name == baseline and (patch or replace):
             raise ConfigError("the baseline variant may not patch anything", path=path)
         default = patches[name].description if name in patches else ""
-        patches[name] = _Patch(patch, description or default, tuple(replace))
+        patches[name] = _Patch(patch, description or default, tuple(replace), f"{path}.replace")
     return patches
 
 

@@ -25,7 +25,7 @@ from sim.experiment.failures import raise_failures
 from sim.experiment.manifest import build_manifest
 from sim.experiment.options import Options
 from sim.experiment.perturbations import check_perturbation
-from sim.experiment.pipeline import Execution, execute
+from sim.experiment.pipeline import Execution, execute, finished_tasks_kept
 from sim.experiment.plan import Plan
 from sim.experiment.runner import Task
 from sim.scenario.overrides import parse_override
@@ -155,7 +155,8 @@ def _cace_in(
         if execution.nothing_to_do:
             return _load(folder)
         raise_failures(execution, plan, "replicates")
-        return _assemble(plan, execution, options, figures)
+        with finished_tasks_kept(execution.store, options):
+            return _assemble(plan, execution, options, figures)
     finally:
         execution.store.close()
 

@@ -101,6 +101,12 @@ def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
         "--scheduler", help="Dask scheduler address, e.g. tls://10.0.0.5:8786 (--executor dask)"
     )
     parser.add_argument(
+        "--scheduler-timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="seconds the --scheduler has to answer (default 10)",
+    )
+    parser.add_argument(
         "--dashboard", action="store_true", help="serve the Dask dashboard (--executor dask)"
     )
     parser.add_argument("--out", help="output folder (default runs/<scenario>-<kind>-<time>)")
@@ -121,7 +127,7 @@ def _variant_option(parser: argparse.ArgumentParser) -> None:
 
 def _options(args: argparse.Namespace, kind: str) -> Options:
     """The experiment options of a parsed command line (checked: bad values exit 2)."""
-    from sim.experiment.options import Options
+    from sim.experiment.options import SCHEDULER_TIMEOUT, Options
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     suffix = "" if kind == "run" else f"-{kind}"
@@ -141,6 +147,7 @@ def _options(args: argparse.Namespace, kind: str) -> Options:
         progress=not args.no_progress,
         dashboard=args.dashboard,
         quick=getattr(args, "quick", False),
+        scheduler_timeout=args.scheduler_timeout or SCHEDULER_TIMEOUT,
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sim.core.errors import DebtsimError, OutputError
 from sim.experiment import executors
+from sim.experiment.cluster import check_scheduler
 from sim.experiment.options import Options
 from sim.experiment.plan import Plan
 from sim.experiment.runner import Task
@@ -52,6 +53,8 @@ def execute(
     plan: Plan, folder: Path, options: Options, on_progress: Progress | None = None
 ) -> Execution:
     """Run ``plan``'s unfinished tasks into ``folder`` (locked; released by the caller)."""
+    if options.scheduler and options.executor_name(len(plan.tasks)) == "dask":
+        check_scheduler(options.scheduler, options.scheduler_timeout)  # before any work
     store = TaskStore(folder)
     state = store.open(plan)
     todo = [] if state == "finished" else [t for t in plan.tasks if not store.done(t)]

@@ -219,3 +219,17 @@ def test_a_malformed_design_names_the_file_and_what_is_wrong(capsys, tmp_path, c
 def test_a_set_value_cannot_smuggle_in_more_toml(capsys):
     line = one_error(capsys, ["check", "direct_feedback_loop", "--set", "world.users=3\n[x]"])
     assert "--set 'world.users=3\\n[x]': '3\\n[x]' is not a TOML value" in line
+
+
+# --- files that are not files -----------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_design_that_never_ends_is_refused(capsys):
+    line = one_error(capsys, ["sweep", "direct_feedback_loop", "--design", "/dev/zero"])
+    assert line == "debtsim: error: /dev/zero: larger than 64 MiB: not a file debtsim reads"
+
+
+def test_a_design_that_is_a_folder(capsys, tmp_path):
+    line = one_error(capsys, ["sweep", "direct_feedback_loop", "--design", str(tmp_path)])
+    assert line == f"debtsim: error: {tmp_path}: cannot read: Is a directory"

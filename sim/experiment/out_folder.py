@@ -54,6 +54,13 @@ def check_writable_folder(folder: Path, argument: str = "--out") -> None:
 
 
 def _check_writable(folder: Path, argument: str) -> None:
+    try:
+        str(folder.absolute()).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 in the name: Parquet cannot write
+        raise ConfigError(
+            f"{_shown(folder)}: the folder's name is not UTF-8 text; choose another {argument}",
+            path=argument,
+        ) from None
     if folder.exists() and not folder.is_dir():
         raise ConfigError(
             f"{_shown(folder)} is a file, not a folder: choose another {argument}",

@@ -170,3 +170,10 @@ def test_a_disk_that_fills_while_saving_the_figure(capsys, tmp_path, tiny, monke
     assert main(run_argv(tiny, out)) == 0
     assert "(2 read back from an earlier session)" in capsys.readouterr().out
     assert (out / "figures" / "tiny.png").stat().st_size > 1000
+
+
+def test_out_whose_name_is_not_utf8(capsys, tmp_path, tiny, nothing_runs):
+    """Parquet cannot write below such a name (a UnicodeEncodeError after simulating)."""
+    out = tmp_path / os.fsdecode(b"run-\xff")
+    line = one_error(capsys, run_argv(tiny, out))
+    assert line.endswith("run-\\udcff: the folder's name is not UTF-8 text; choose another --out")

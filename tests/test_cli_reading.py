@@ -128,7 +128,7 @@ def test_an_extends_chain_at_the_limit_is_read(capsys, tmp_path):
     assert main(["check", str(chain(tmp_path, MAX_EXTENDS))]) == 0, capsys.readouterr().err
 
 
-@pytest.mark.parametrize("files", [MAX_EXTENDS + 1, 1200])
+@pytest.mark.parametrize("files", [MAX_EXTENDS + 1, 100])
 def test_an_extends_chain_beyond_the_limit(capsys, tmp_path, files):
     line = one_error(capsys, ["check", str(chain(tmp_path, files))])
     last = tmp_path / f"c{MAX_EXTENDS - 1}.toml"

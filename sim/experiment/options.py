@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.errors import ConfigError
+from sim.experiment.cluster import check_address
 
-__all__ = ["EXECUTORS", "Options"]
+__all__ = ["EXECUTORS", "SCHEDULER_TIMEOUT", "Options"]
 
 EXECUTORS: tuple[str, ...] = ("serial", "processes", "dask")
+SCHEDULER_TIMEOUT = 10.0  # seconds a running Dask scheduler has to answer
 _ALIASES = {"local": "processes"}  # the name of earlier versions
 
 
@@ -46,6 +48,7 @@ class Options:
     progress: bool = True
     dashboard: bool = False
     quick: bool = False
+    scheduler_timeout: float = SCHEDULER_TIMEOUT  # seconds for a --scheduler to answer
 
     @classmethod
     def make(
@@ -63,6 +66,7 @@ class Options:
         progress: bool = True,
         dashboard: bool = False,
         quick: bool = False,
+        scheduler_timeout: float = SCHEDULER_TIMEOUT,
     ) -> Options:
         """Options from loosely typed arguments, checked."""
         if isinstance(overrides, str) or isinstance(variants, str):
@@ -80,6 +84,7 @@ class Options:
             progress=progress,
             dashboard=dashboard,
             quick=quick,
+            scheduler_timeout=scheduler_timeout,
         ).checked()
 
     def checked(self) -> Options:
@@ -87,6 +92,9 @@ class Options:
         _positive("reps", self.reps, int)
         _positive("jobs", self.jobs, int)
         _positive("horizon-days", self.horizon_days, (int, float))
+        if self.scheduler_timeout is None:
+            raise ConfigError("must be a positive number, got None", path="--scheduler-timeout")
+        _positive("scheduler-timeout", self.scheduler_timeout, (int, float))
         if self.seed is not None and (
             isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0
         ):
@@ -111,6 +119,8 @@ class Options:
                 f"(the executor is {self.executor_name(2)!r})",
                 path="--scheduler",
             )
+        if self.scheduler is not None:
+            check_address(self.scheduler)
         if not isinstance(self.quick, bool):
             raise ConfigError(f"expected true or false, got {self.quick!r}", path="--quick")
         if self.dashboard and executor != "dask":

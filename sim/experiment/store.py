@@ -26,6 +26,7 @@ from sim.experiment.atomic import (
     atomic_write_text,
 )
 from sim.experiment.lock import FolderLock
+from sim.experiment.out_folder import check_output_folder
 from sim.experiment.plan import Plan, fingerprint_changes
 from sim.experiment.runner import MetricUnit, Task, TaskResult
 
@@ -58,11 +59,13 @@ class TaskStore:
         self.lock = FolderLock(self.folder)
 
     def open(self, plan: Plan) -> State:
-        """Lock the folder and bind it to ``plan``; refuse another plan's folder.
+        """Lock the folder and bind it to ``plan``; refuse another plan's folder, and a folder
+        that cannot be written or holds files debtsim did not write.
 
         Returns ``finished`` when the folder already holds this plan's final results,
         ``resumed`` when it holds some of its finished tasks, ``new`` otherwise.
         """
+        check_output_folder(self.folder)
         self.lock.acquire()
         try:
             return self._bind(plan)

@@ -100,9 +100,10 @@ class _Patch:
     patch: dict[str, Any]
     description: str
     replace: tuple[str, ...] = ()
+    where: str = ""  # the key path of ``replace``
 
     def apply(self, base: Mapping[str, Any]) -> dict[str, Any]:
-        tree = drop_paths(base, self.replace)
+        tree = drop_paths(base, self.replace, self.where)
         return deep_merge(tree, self.patch)
 
 
@@ -133,7 +134,7 @@ def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch
         if name == baseline and (patch or replace):
             raise ConfigError("the baseline variant may not patch anything", path=path)
         default = patches[name].description if name in patches else ""
-        patches[name] = _Patch(patch, description or default, tuple(replace))
+        patches[name] = _Patch(patch, description or default, tuple(replace), f"{path}.replace")
     return patches
 
 
@@ -160,8 +161,8 @@ def load_scenario(
     path = find_scenario(str(name_or_path))
     try:
         tree = read_scenario_file(path)
-    except ConfigError as error:
-        raise error.located(source=str(path)) from None
+    except ConfigError as error:  # located in the file at fault: maybe a base it extends
+        raise error.located(source=error.source or str(path)) from None
     return resolve_tree(tree, str(path), overrides, variants, default_name=path.stem, quick=quick)
 
 

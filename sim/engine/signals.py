@@ -250,6 +250,28 @@ class Signal:
         A release the producer no longer keeps (or an alias it never set) is a fault: a
         ``fault`` event is recorded and the latest release is served.
         """
+        self._check_read(by)
+        if not self.keep_releases:
+            return self.value
+        release = self.served_release(ref)
+        if release != self.resolve(ref):
+            self.bus.fault(by, self.name, ref, release)
+        self.bus.note_read(by, self.name, ref, release)
+        return self.releases.get(release, self.value)
+
+    def read_releases(self, by: str) -> dict[int, Any]:
+        """Every kept release's value (release → value), as read by ``by`` (recorded with the
+        ref ``all``)."""
+        self._check_read(by)
+        self.bus.note_read(by, self.name, "all", self.latest_release)
+        return dict(self.releases)
+
+    def served_release(self, ref: str) -> int:
+        """The release a read of ``ref`` is served: the one it names if kept, else the latest."""
+        release = self.resolve(ref)
+        return release if release in self.releases else self.latest_release
+
+    def _check_read(self, by: str) -> None:
         if self.bus.phase in ("wiring", "setup"):
             raise WiringError(
                 f"{by!r} read {self.name!r} during {self.bus.phase}, before the simulation "
@@ -261,15 +283,6 @@ class Signal:
                 "declared consumers only"
             )
         self.bus.observed.add((by, self.name))
-        if not self.keep_releases:
-            return self.value
-        release = self.resolve(ref)
-        if release not in self.releases:
-            served = self.latest_release
-            self.bus.fault(by, self.name, ref, served)
-            release = served
-        self.bus.note_read(by, self.name, ref, release)
-        return self.releases.get(release, self.value)
 
     def add_fault(self, fault: Fault) -> None:
         """Transform every later publish with ``fault`` (until removed)."""

@@ -163,16 +163,16 @@ class TaskStore:
         return sorted({(a, b) for task in tasks for a, b in self.meta(task)["undeclared_reads"]})
 
     def release_reads(self, tasks: Iterable[Task]) -> list[dict[str, Any]]:
-        """Which release of which versioned signal each reader read: reader-days summed over
-        the tasks, per (reader, signal, ref, release)."""
-        days: dict[tuple[str, str, str, int], int] = {}
+        """Which release of which versioned signal each reader read, per variant: reader-days
+        summed over the variant's tasks, per (reader, signal, ref, release)."""
+        days: dict[tuple[str, str, str, str, int], int] = {}
         for task in tasks:
             for reader, signal, ref, release, n in self.meta(task).get("release_reads", []):
-                key = (reader, signal, ref, int(release))
+                key = (task.variant, reader, signal, ref, int(release))
                 days[key] = days.get(key, 0) + int(n)
         return [
-            {"reader": r, "signal": s, "ref": ref, "release": v, "reader_days": n}
-            for (r, s, ref, v), n in sorted(days.items())
+            {"variant": v, "reader": r, "signal": s, "ref": ref, "release": n, "reader_days": d}
+            for (v, r, s, ref, n), d in sorted(days.items())
         ]
 
     def write_json(self, name: str, data: Any) -> Path:

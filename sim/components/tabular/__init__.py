@@ -2,14 +2,17 @@
 
 Scenarios: ``cace_entanglement`` (one input changes and every weight moves; isolated sub-models
 and a churn monitor as mitigations), ``correction_cascade`` (models that correct another model's
-output get worse when it improves) and ``threshold_decay`` (a hand-set threshold drifts away
-from its target precision; re-tuning at every retrain holds it).
+output get worse when it improves), ``threshold_decay`` (a hand-set threshold drifts away from
+its target precision; re-tuning at every retrain holds it) and ``undeclared_consumers`` (a team
+reads another team's scores without declaring it, and the other team's release breaks its model;
+access control and release checks as mitigations).
 
 World: ``tabular`` (named features with causal weights and correlations, related labels, and
 ``abrupt``/``gradual``/``seasonal`` drift of any parameter; pure dynamics in ``dynamics``).
 System: ``classifier`` (logistic or isolated-ensemble model in ``model``, a fixed, set-once or
 re-tuned threshold in ``thresholds``, optional correction of an upstream classifier; the shared
-training pipeline). One tick is one day. Contract: ``payloads``.
+training pipeline; optionally its scores as a versioned feed other teams read, in ``releases``).
+One tick is one day. Contract: ``payloads``.
 """
 
 from __future__ import annotations
@@ -23,5 +26,10 @@ __all__ = ["FAMILY"]
 FAMILY = Family(
     name="tabular",
     components=(Tabular, Classifier),
-    scenarios=("cace_entanglement", "correction_cascade", "threshold_decay"),
+    scenarios=(
+        "cace_entanglement",
+        "correction_cascade",
+        "threshold_decay",
+        "undeclared_consumers",
+    ),
 )

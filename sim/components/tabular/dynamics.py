@@ -33,6 +33,7 @@ __all__ = [
     "FeatureSpec",
     "RelatedLabel",
     "check_target",
+    "degraded_days",
     "draw_rows",
     "log_loss",
     "loss_change",
@@ -164,3 +165,13 @@ def loss_change(losses: list[tuple[float, float]], day: float, span: float) -> f
     before = [v for d, v in losses if day - span <= d < day]
     after = [v for d, v in losses if day <= d < day + span]
     return float(np.mean(after) - np.mean(before)) if before and after else None
+
+
+def degraded_days(losses: list[tuple[float, float]], day: float, span: float, margin: float) -> int:
+    """Days from ``day`` on whose loss exceeds the mean loss of ``[day − span, day)`` by more
+    than ``margin`` (0 if no day before)."""
+    before = [v for d, v in losses if day - span <= d < day]
+    if not before:
+        return 0
+    reference = float(np.mean(before))
+    return sum(1 for d, v in losses if d >= day and v > reference + margin)

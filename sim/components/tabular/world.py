@@ -11,11 +11,14 @@ the classifiers train their first model. Each day it publishes the day's rows wi
 server against the true labels — ``precision``, ``recall``, ``loss``, ``base_rate`` (and
 ``precision_gap`` against the precision the server targets) — and publishes the labelled rows
 (``world.rows``). With ``compare_day`` each server's mean loss after that day minus before it is
-recorded at the horizon (``loss_change_after_upgrade``).
+recorded at the horizon (``loss_change_after_upgrade``), and with ``degraded_margin`` the days
+from ``compare_day`` on whose loss exceeds the mean of the ``compare_days`` before by more than
+the margin (``days_degraded``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +31,7 @@ from sim.components.tabular.dynamics import (
     FeatureSpec,
     RelatedLabel,
     check_target,
+    degraded_days,
     draw_rows,
     log_loss,
     loss_change,
@@ -50,6 +54,9 @@ class TabularParams:
     intercept: float = param(-1.0, doc="label log-odds at the latent means")
     compare_day: float = param(0.0, ge=0, doc="record each model's loss change around this day")
     compare_days: float = param(28.0, gt=0, doc="days before and after compare_day to average")
+    degraded_margin: float = param(
+        0.0, ge=0, doc="count days after compare_day whose loss exceeds the mean before by this"
+    )
     features: Any = None  # name -> FeatureSpec, in declaration order
     drift: Any = None  # name -> Drift
     labels: Any = None  # related problems: name -> RelatedLabel
@@ -107,16 +114,7 @@ class Tabular(World):
                         path=f"{path}.labels.{name}.weights.{feature_name}",
                     )
             labels[name] = label
-        return TabularParams(
-            base.rows_per_day,
-            base.history_days,
-            base.intercept,
-            base.compare_day,
-            base.compare_days,
-            features,
-            drifts,
-            labels,
-        )
+        return dataclasses.replace(base, features=features, drift=drifts, labels=labels)
 
     def declare(self, bus: SignalBus) -> None:
         self.declare_world(bus, ("rows", LabelledRows), ("history", LabelledRows))
@@ -182,6 +180,14 @@ class Tabular(World):
             "mean loss in the compare_days after compare_day minus in those before",
             unit="log loss (nats)",
         )
+        if self.params.degraded_margin:
+            rec.declare(
+                "days_degraded",
+                "final",
+                "days from compare_day on whose loss exceeds the mean before by degraded_margin",
+                unit="days",
+                bounds=(0.0, None),
+            )
 
     def value(self, path: str, day: float) -> float:
         """A drifting parameter's value on ``day`` (``intercept`` or ``features.NAME.FIELD``)."""
@@ -225,6 +231,9 @@ class Tabular(World):
             change = loss_change(losses, p.compare_day, p.compare_days)
             if change is not None:
                 self.env.recorder.record(self.env.now, server, "loss_change_after_upgrade", change)
+            if p.degraded_margin:
+                days = degraded_days(losses, p.compare_day, p.compare_days, p.degraded_margin)
+                self.env.recorder.record(self.env.now, server, "days_degraded", days)
 
     def _score(self, server: str, answer: Decisions, labels: np.ndarray) -> None:
         rec, now = self.env.recorder, self.env.now

@@ -5,7 +5,9 @@ and a churn monitor as mitigations), ``correction_cascade`` (models that correct
 output get worse when it improves), ``threshold_decay`` (a hand-set threshold drifts away from
 its target precision; re-tuning at every retrain holds it) and ``undeclared_consumers`` (a team
 reads another team's scores without declaring it, and the other team's release breaks its model;
-access control and release checks as mitigations).
+access control and release checks as mitigations) and ``unstable_data_dependency`` (another
+team's scores change scale at each release; a pinned, versioned read as the mitigation; and the
+textbook omitted-variable case with the ``regressor``).
 
 World: ``tabular`` (named features with causal weights and correlations, related labels, and
 ``abrupt``/``gradual``/``seasonal`` drift of any parameter; pure dynamics in ``dynamics``).
@@ -19,17 +21,19 @@ from __future__ import annotations
 
 from sim.components.base import Family
 from sim.components.tabular.classifier import Classifier
+from sim.components.tabular.regressor import Regressor
 from sim.components.tabular.world import Tabular
 
 __all__ = ["FAMILY"]
 
 FAMILY = Family(
     name="tabular",
-    components=(Tabular, Classifier),
+    components=(Tabular, Classifier, Regressor),
     scenarios=(
         "cace_entanglement",
         "correction_cascade",
         "threshold_decay",
         "undeclared_consumers",
+        "unstable_data_dependency",
     ),
 )

@@ -62,6 +62,7 @@ from sim.components.tabular.releases import (
     target_release,
 )
 from sim.components.tabular.thresholds import threshold_for_precision
+from sim.core.errors import ConfigError
 from sim.core.params import param, table
 from sim.engine.component import Process, ProcessFactory
 from sim.engine.signals import Signal, SignalBus
@@ -93,6 +94,11 @@ class ClassifierParams:
     )
     change_day: float = param(0.0, ge=0, doc="day the team adds added_features (0: never)")
     added_features: tuple[str, ...] = param([], doc="features added on change_day")
+    negative_keep: tuple[float, ...] = param(
+        [],
+        doc="share of negatives kept in training, per model version in turn (cycling; "
+        "empty: all): a re-tuned down-sampling rate moves the scores' scale",
+    )
     balance_from_change: bool = param(
         False, doc="from change_day on, train class-balanced (the scores' scale moves)"
     )
@@ -119,6 +125,10 @@ class ClassifierParams:
     training: TrainingParams = table(
         TrainingParams(every_days=7.0, window_days=28.0), doc="training pipeline"
     )
+
+    def __post_init__(self) -> None:
+        if not all(0 < share <= 1 for share in self.negative_keep):
+            raise ConfigError("each share of negatives kept is in (0, 1]", path="negative_keep")
 
 
 def _with_upstream(rows: LabelledRows, logits: np.ndarray) -> LabelledRows:
@@ -351,6 +361,9 @@ class Classifier(MLSystem):
         changed = bool(p.change_day) and self.env.now >= p.change_day
         if p.balance_classes or (p.balance_from_change and changed):
             used &= balanced_mask(labels, self.rng)
+        if p.negative_keep:
+            share = p.negative_keep[self.latest_version_ % len(p.negative_keep)]
+            used &= (labels > 0.5) | (self.rng.random(len(labels)) < share)
         offset = "upstream" if p.upstream and p.upstream_as == "offset" else ""
         groups = feature_groups(p.model, self._features(), p.groups)
         train = {k: v[used] for k, v in features.items()}

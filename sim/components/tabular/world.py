@@ -13,7 +13,8 @@ server against the true labels — ``precision``, ``recall``, ``loss``, ``base_r
 (``world.rows``). With ``compare_day`` each server's mean loss after that day minus before it is
 recorded at the horizon (``loss_change_after_upgrade``), and with ``degraded_margin`` the days
 from ``compare_day`` on whose loss exceeds the mean of the ``compare_days`` before by more than
-the margin (``days_degraded``).
+the margin (``days_degraded``). With ``noise_sd > 0`` the label is linear and each server's
+``squared_error`` is recorded instead of the classification metrics (and compared the same way).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from sim.components.tabular.dynamics import (
     draw_rows,
     log_loss,
     loss_change,
+    squared_error,
     total_shift,
 )
 from sim.components.tabular.payloads import Decisions, LabelledRows, Rows
@@ -54,6 +56,9 @@ class TabularParams:
     intercept: float = param(-1.0, doc="label log-odds at the latent means")
     compare_day: float = param(0.0, ge=0, doc="record each model's loss change around this day")
     compare_days: float = param(28.0, gt=0, doc="days before and after compare_day to average")
+    noise_sd: float = param(
+        0.0, ge=0, doc="0: Bernoulli labels; > 0: linear labels with this noise (squared_error)"
+    )
     degraded_margin: float = param(
         0.0, ge=0, doc="count days after compare_day whose loss exceeds the mean before by this"
     )
@@ -180,6 +185,14 @@ class Tabular(World):
             "mean loss in the compare_days after compare_day minus in those before",
             unit="log loss (nats)",
         )
+        if self.params.noise_sd > 0:
+            rec.declare(
+                "squared_error",
+                "mean",
+                "mean squared error of the predictions on the day's linear labels",
+                unit="squared error (label units²)",
+                bounds=(0.0, None),
+            )
         if self.params.degraded_margin:
             rec.declare(
                 "days_degraded",
@@ -209,6 +222,7 @@ class Tabular(World):
             self._label_stream,
             p.labels,
             self._related_streams,
+            p.noise_sd,
         )
 
     # -- the tick's hooks -----------------------------------------------------------------
@@ -237,6 +251,11 @@ class Tabular(World):
 
     def _score(self, server: str, answer: Decisions, labels: np.ndarray) -> None:
         rec, now = self.env.recorder, self.env.now
+        if self.params.noise_sd > 0:
+            error = squared_error(answer.scores, labels)
+            rec.record(now, server, "squared_error", error)
+            self._losses[server].append((now, error))
+            return
         decided = answer.decisions.astype(bool)
         positives = labels.astype(bool)
         if decided.any():

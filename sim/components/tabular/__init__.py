@@ -7,20 +7,24 @@ its target precision; re-tuning at every retrain holds it) and ``undeclared_cons
 reads another team's scores without declaring it, and the other team's release breaks its model;
 access control and release checks as mitigations) and ``unstable_data_dependency`` (another
 team's scores change scale at each release; a pinned, versioned read as the mitigation; and the
-textbook omitted-variable case with the ``regressor``).
+textbook omitted-variable case with the ``regressor``) and ``data_validation`` (bad data in a
+feed — a unit change, nulls, a frozen value — reaches a model; validating each batch against
+declared expectations and quarantining failures as the mitigation).
 
 World: ``tabular`` (named features with causal weights and correlations, related labels, and
 ``abrupt``/``gradual``/``seasonal`` drift of any parameter; pure dynamics in ``dynamics``).
 System: ``classifier`` (logistic or isolated-ensemble model in ``model``, a fixed, set-once or
 re-tuned threshold in ``thresholds``, optional correction of an upstream classifier; the shared
 training pipeline; optionally its scores as a versioned feed other teams read, in ``releases``).
-One tick is one day. Contract: ``payloads``.
+Injector: ``feed_fault`` (bad data in one feature of the feed). Data validation of a classifier's
+inputs: ``validation``. One tick is one day. Contract: ``payloads``.
 """
 
 from __future__ import annotations
 
 from sim.components.base import Family
 from sim.components.tabular.classifier import Classifier
+from sim.components.tabular.feed_fault import FeedFault
 from sim.components.tabular.regressor import Regressor
 from sim.components.tabular.world import Tabular
 
@@ -28,12 +32,13 @@ __all__ = ["FAMILY"]
 
 FAMILY = Family(
     name="tabular",
-    components=(Tabular, Classifier, Regressor),
+    components=(Tabular, Classifier, Regressor, FeedFault),
     scenarios=(
         "cace_entanglement",
         "correction_cascade",
         "threshold_decay",
         "undeclared_consumers",
         "unstable_data_dependency",
+        "data_validation",
     ),
 )

@@ -62,6 +62,7 @@ from sim.components.tabular.releases import (
     target_release,
 )
 from sim.components.tabular.thresholds import threshold_for_precision
+from sim.components.tabular.validation import ValidationParams, failures, reference_of
 from sim.core.errors import ConfigError
 from sim.core.params import param, table
 from sim.engine.component import Process, ProcessFactory
@@ -125,10 +126,18 @@ class ClassifierParams:
     training: TrainingParams = table(
         TrainingParams(every_days=7.0, window_days=28.0), doc="training pipeline"
     )
+    validation: ValidationParams = table(
+        ValidationParams(), doc="expectations checked on each batch before serving and training"
+    )
 
     def __post_init__(self) -> None:
         if not all(0 < share <= 1 for share in self.negative_keep):
             raise ConfigError("each share of negatives kept is in (0, 1]", path="negative_keep")
+
+
+def _zero_filled(features: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The features with nulls filled with zeros (the same dict's arrays if there are none)."""
+    return {k: np.nan_to_num(v, nan=0.0) if np.isnan(v).any() else v for k, v in features.items()}
 
 
 def _with_upstream(rows: LabelledRows, logits: np.ndarray) -> LabelledRows:
@@ -201,6 +210,15 @@ class Classifier(MLSystem):
         self._release_rows: dict[int, int] = {}  # days logged per upstream release
         self.pin_ = 1  # the upstream release the deployed model was trained on
         self._upgrading = 0
+        self._reference: dict[str, Any] = {}  # feature → its reference statistics
+        if self.params.validation.enabled:
+            rec.declare(
+                "quarantined",
+                "mean",
+                "share of the day's batches that failed validation (quarantined)",
+                unit="share of batches",
+                bounds=(0.0, 1.0),
+            )
 
     # -- the first model ------------------------------------------------------------------
     def initial_model(self) -> Trained | None:
@@ -230,6 +248,8 @@ class Classifier(MLSystem):
         scores = trained.model.score(history.features)
         self.history_scores_signal.publish(HistoryScores(scores), by=self.name)
         self._releases[1] = trained
+        if self.params.validation.enabled:
+            self._reference = reference_of({n: history.features[n] for n in self._checked()})
         return trained
 
     # -- serving --------------------------------------------------------------------------
@@ -242,7 +262,7 @@ class Classifier(MLSystem):
 
     def act(self, request: Rows) -> Decisions:
         assert self.model_ is not None, "a classifier serves from time 0 on"
-        features = request.features
+        features = self._validated(request)
         if self.params.upstream:
             logits = self._read_upstream()
             self._upstream_logits[self.env.now] = logits
@@ -252,6 +272,40 @@ class Classifier(MLSystem):
             self._publish_scores(features, scores)
         target = None if self.params.threshold_mode == "fixed" else self.params.target_precision
         return Decisions(scores, scores >= self.threshold_, target, self.params.label)
+
+    def _checked(self) -> tuple[str, ...]:
+        """The input features validation checks (the model's own, not an upstream's)."""
+        return tuple(n for n in self._features() if n != "upstream")
+
+    def _validated(self, request: Rows) -> dict[str, np.ndarray]:
+        """Today's features. Validation on: a failing feature is served at its reference mean
+        (only its nulls, if missing values are all that fails). Off: nulls filled with zeros
+        (the naive pipeline)."""
+        if not self.params.validation.enabled:
+            return _zero_filled(request.features)
+        failed = self._failures(request.features, "serving")
+        self.env.recorder.record(self.env.now, self.name, "quarantined", float(bool(failed)))
+        imputed = {}
+        for name, what in failed.items():
+            values, mean = request.features[name], self._reference[name].mean
+            if all(w.startswith("null share") for w in what):  # only missing: fill the gaps
+                imputed[name] = np.where(np.isnan(values), mean, values)
+            else:  # the values themselves are wrong: serve the expected value
+                imputed[name] = np.full(len(values), mean)
+        return _zero_filled({**request.features, **imputed})
+
+    def _failures(self, features: Mapping[str, np.ndarray], stage: str) -> dict[str, list[str]]:
+        """The features failing validation, with what fails; a failure records a ``quarantine``
+        event."""
+        found = failures(features, self._reference, self.params.validation)
+        if found:
+            self.env.recorder.event(
+                self.env.now, self.name, "quarantine", stage=stage, failures=[w for _, w in found]
+            )
+        out: dict[str, list[str]] = {}
+        for name, what in found:
+            out.setdefault(name, []).append(what)
+        return out
 
     def _read_upstream(self) -> np.ndarray:
         """The upstream's log-odds of today's rows: its decisions, or a release of its scores
@@ -289,7 +343,12 @@ class Classifier(MLSystem):
         return tuple(name for name in self.params.inputs if name != history)
 
     def select(self, signal: str, value: LabelledRows) -> Iterable[LabelledRows]:
-        """The day's rows, with the upstream's log-odds of them for a correction model."""
+        """The day's rows, with the upstream's log-odds of them for a correction model; a batch
+        that fails validation is quarantined (never logged)."""
+        if self.params.validation.enabled and self._failures(value.features, "training"):
+            self._upstream_logits.pop(value.day, None)
+            self._upstream_releases.pop(value.day, None)
+            return []
         if self.params.upstream:
             rows = _with_upstream(value, self._upstream_logits.pop(value.day))
             releases = self._upstream_releases.pop(value.day, {})
@@ -353,7 +412,9 @@ class Classifier(MLSystem):
 
     def _fit_rows(self, days: list[LabelledRows], tune: bool) -> Trained:
         p = self.params
-        features = {k: np.concatenate([d.features[k] for d in days]) for k in days[0].features}
+        features = _zero_filled(
+            {k: np.concatenate([d.features[k] for d in days]) for k in days[0].features}
+        )
         self._all_features = list(days[0].features)
         labels = np.concatenate([d.label(p.label) for d in days])
         held = self.rng.random(len(labels)) < p.validation_share

@@ -15,17 +15,13 @@ before the simulation starts, or publishing before every process has started lis
 that who hears a value would depend on the order of components) is a :class:`WiringError`.
 Injected faults transform a signal's values at publish time (:meth:`Signal.add_fault`).
 
-Versioned reads (releases): a producer may declare that it keeps the last ``keep_releases``
-releases of a signal (the model versions behind a score, a feature's definitions) and publish
-the value of each kept release at once (:meth:`Signal.publish_releases`), moving aliases such
-as ``champion`` (MLflow's registered-model aliases) as it sees fit. A consumer names what it
-reads: ``a.scores@3`` (pinned to release 3), ``a.scores@champion`` (an alias the owner moves) or
-``a.scores`` / ``a.scores@latest`` (the newest release; for an unversioned signal, the value
-last published — the behaviour of every read before releases existed). Reading a release the
-producer no longer keeps is a run-time fault, not a crash: a ``fault`` event is recorded and
-the newest release is served. The first read of a versioned signal by each reader each day
-records a ``read`` event (signal, ref, release served), and the bus counts reader-days per
-(reader, signal, ref, release) for the manifest (:meth:`SignalBus.release_reads`).
+Versioned reads (releases): a producer may keep the last ``keep_releases`` releases of a signal
+(the model versions behind a score) and publish each kept release's value at once
+(:meth:`Signal.publish_releases`), moving aliases such as ``champion``. A consumer reads
+``a.scores@3`` (pinned), ``a.scores@champion`` or ``a.scores`` (= ``@latest``: for an
+unversioned signal the value last published, as every read before releases). A read of a
+retired release serves the latest and records a fault; what each reader read is recorded
+(:mod:`sim.engine.releases`).
 
 Access control: a producer may declare ``access="declared"``: a read of the signal that the
 reader did not declare is then refused at wiring (and at run time), as a feature store refuses
@@ -34,7 +30,6 @@ an unregistered consumer.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +38,7 @@ import simpy
 
 from sim.core.errors import WiringError
 from sim.core.params import suggest
+from sim.engine.releases import LATEST, ReleaseLog, release_read_problem, split_ref
 
 if TYPE_CHECKING:
     from sim.engine.environment import Environment
@@ -62,13 +58,6 @@ __all__ = [
 
 Phase = Literal["wiring", "setup", "starting", "running", "finished"]
 Access = Literal["open", "declared"]
-LATEST = "latest"
-
-
-def split_ref(spec: str) -> tuple[str, str]:
-    """``"a.scores@3"`` → ``("a.scores", "3")``; no ``@`` reads the latest release."""
-    name, _, ref = spec.partition("@")
-    return name, ref or LATEST
 
 
 @dataclass(frozen=True)
@@ -253,17 +242,19 @@ class Signal:
         self._check_read(by)
         if not self.keep_releases:
             return self.value
-        release = self.served_release(ref)
+        release, now = self.served_release(ref), float(self.bus.env.now)
         if release != self.resolve(ref):
-            self.bus.fault(by, self.name, ref, release)
-        self.bus.note_read(by, self.name, ref, release)
+            self.bus.release_log.fault(now, by, self.name, ref, release, sorted(self.releases))
+        self.bus.release_log.note(now, by, self.name, ref, release)
         return self.releases.get(release, self.value)
 
     def read_releases(self, by: str) -> dict[int, Any]:
         """Every kept release's value (release → value), as read by ``by`` (recorded with the
         ref ``all``)."""
         self._check_read(by)
-        self.bus.note_read(by, self.name, "all", self.latest_release)
+        self.bus.release_log.note(
+            float(self.bus.env.now), by, self.name, "all", self.latest_release
+        )
         return dict(self.releases)
 
     def served_release(self, ref: str) -> int:
@@ -304,8 +295,7 @@ class SignalBus:
         self.faults: list[tuple[str, str]] = []  # (injector, signal) declared fault targets
         self.observed: set[tuple[str, str]] = set()
         self.locations: dict[str, str] = {}  # component name → its key path in the scenario
-        self._release_days: Counter[tuple[str, str, str, int]] = Counter()
-        self._last_read_day: dict[tuple[str, str, str], float] = {}
+        self._release_log: ReleaseLog | None = None
         self._declared: set[tuple[str, str]] | None = None
 
     def produce(
@@ -335,32 +325,16 @@ class SignalBus:
         name, ref = split_ref(spec)
         return self.get(name).read(by=reader, ref=ref)
 
-    def note_read(self, reader: str, signal: str, ref: str, release: int) -> None:
-        """Count a reader-day of a release; the first read of a day records a ``read`` event."""
-        key = (reader, signal, ref)
-        now = float(self.env.now)
-        if self._last_read_day.get(key) == now:
-            return
-        self._last_read_day[key] = now
-        self._release_days[(reader, signal, ref, release)] += 1
-        self.env.recorder.event(now, reader, "read", signal=signal, ref=ref, release=release)
-
-    def fault(self, reader: str, signal: str, ref: str, served: int) -> None:
-        """Record a read of a release that is not kept (the latest was served instead)."""
-        self.env.recorder.event(
-            self.env.now,
-            reader,
-            "fault",
-            fault="retired_release",
-            signal=signal,
-            ref=ref,
-            served=served,
-            kept=sorted(self.get(signal).releases),
-        )
-
     def release_reads(self) -> list[tuple[str, str, str, int, int]]:
         """(reader, signal, ref, release, days) for every versioned read made, sorted."""
-        return sorted((*key, days) for key, days in self._release_days.items())
+        return self.release_log.summary() if self._release_log else []
+
+    @property
+    def release_log(self) -> ReleaseLog:
+        """The record of versioned reads (made on the first one)."""
+        if self._release_log is None:
+            self._release_log = ReleaseLog(self.env.recorder)
+        return self._release_log
 
     def declare_read(
         self,
@@ -428,27 +402,17 @@ class SignalBus:
                 )
 
     def _check_release(self, read: Read, signal: Signal, where: str | None) -> None:
-        """A pinned or aliased read needs a versioned signal; access control needs a declared
-        read."""
-        if read.ref != LATEST and not signal.keep_releases:
-            raise WiringError(
-                f"{read.reader!r} reads {read.signal}@{read.ref}, but {signal.producer!r} keeps "
-                f"no releases of {read.signal!r}; read {read.signal!r} (the latest)",
-                path=where,
-            )
-        if read.ref != LATEST and not read.ref.isdigit() and not read.ref.isidentifier():
-            raise WiringError(
-                f"{read.reader!r} reads {read.signal}@{read.ref}: a release is a number, an "
-                "alias (champion) or latest",
-                path=where,
-            )
-        if signal.access == "declared" and not read.declared:
-            raise WiringError(
-                f"{read.reader!r} reads {read.signal!r} without declaring it, and "
-                f"{signal.producer!r} serves declared consumers only (access control): "
-                "declare the read",
-                path=where,
-            )
+        problem = release_read_problem(
+            read.reader,
+            read.signal,
+            read.ref,
+            read.declared,
+            signal.producer,
+            signal.keep_releases,
+            signal.access,
+        )
+        if problem:
+            raise WiringError(problem, path=where)
 
     def _key(self, component: str, key: str) -> str | None:
         base = self.locations.get(component)

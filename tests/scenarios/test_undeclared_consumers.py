@@ -5,8 +5,9 @@ the 28 days after A's release rises by more than 0.03 nats in every world when B
 by less than 0.005 on average when A never changes; access control cuts the rise by more than
 half and the degraded days below 12; release checks keep B's rise under 0.015 and its degraded
 days under 4 on average; the costs are B's retrains (more than twice the hidden B's) and, for
-release checks, fewer A releases. The slow test repeats the comparisons over the scenario's 20
-seeds with the same tolerances.
+release checks, fewer A releases. B's own prediction-bias monitor alarms on the day of A's
+release in every world (and not before), without changing B's loss. The slow test repeats the
+comparisons over the scenario's 20 seeds with the same tolerances.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sim
 from sim.core.errors import ConfigError
 from tests.scenarios.quick_checks import most, run_quick
 
-VARIANTS = ["hidden", "no_change", "access_control", "release_checks"]
+VARIANTS = ["hidden", "hidden_monitored", "no_change", "access_control", "release_checks"]
 
 
 def finals(metrics: pd.DataFrame, metric: str, system: str) -> pd.DataFrame:
@@ -46,6 +47,17 @@ def check_the_debt_and_its_mitigations(m: pd.DataFrame) -> None:
     assert (releases["release_checks"] < releases["hidden"]).all()  # held releases
 
 
+def check_b_notices_but_is_not_told(run: sim.RunResult, horizon: float) -> None:
+    """B's own bias monitor alarms from the day of A's release (and never before) until B's
+    scheduled retrain; it changes nothing about B's loss."""
+    alerts = run.events[(run.events.event == "alert") & (run.events.variant == "hidden_monitored")]
+    first = alerts.groupby("replicate").day.min()
+    assert len(first) == run.metrics.replicate.nunique() and (first == 56).all()
+    assert (alerts.day < min(84, horizon)).all()
+    rise = finals(run.metrics, "loss_change_after_upgrade", "b")
+    assert (rise["hidden_monitored"] == rise["hidden"]).all()
+
+
 @pytest.fixture(scope="module")
 def run() -> sim.RunResult:
     return sim.run(
@@ -60,6 +72,10 @@ def run() -> sim.RunResult:
 
 def test_the_debt_appears_and_each_mitigation_reduces_it(run):
     check_the_debt_and_its_mitigations(run.metrics)
+
+
+def test_bs_own_monitor_notices_at_once_and_nobody_tells_it_why(run):
+    check_b_notices_but_is_not_told(run, 84)
 
 
 def test_the_hidden_read_is_in_the_manifest(run):
@@ -90,9 +106,10 @@ def test_access_control_refuses_the_undeclared_read():
 
 @pytest.mark.slow
 def test_over_twenty_seeds() -> None:
-    m = sim.run("undeclared_consumers", jobs=2).metrics
-    assert m.replicate.nunique() == 20
-    check_the_debt_and_its_mitigations(m)
+    result = sim.run("undeclared_consumers", jobs=2)
+    assert result.metrics.replicate.nunique() == 20
+    check_the_debt_and_its_mitigations(result.metrics)
+    check_b_notices_but_is_not_told(result, 112)
 
 
 @pytest.mark.slow

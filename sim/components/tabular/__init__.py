@@ -16,13 +16,15 @@ World: ``tabular`` (named features with causal weights and correlations, related
 System: ``classifier`` (logistic or isolated-ensemble model in ``model``, a fixed, set-once or
 re-tuned threshold in ``thresholds``, optional correction of an upstream classifier; the shared
 training pipeline; optionally its scores as a versioned feed other teams read, in ``releases``).
-Injector: ``feed_fault`` (bad data in one feature of the feed). Data validation of a classifier's
+Injector: ``feed_fault`` (bad data in one feature of the feed). Monitor: ``bias_monitor`` (a
+classifier's mean score against the day's label rate). Data validation of a classifier's
 inputs: ``validation``. One tick is one day. Contract: ``payloads``.
 """
 
 from __future__ import annotations
 
 from sim.components.base import Family
+from sim.components.tabular.bias_monitor import BiasMonitor
 from sim.components.tabular.classifier import Classifier
 from sim.components.tabular.feed_fault import FeedFault
 from sim.components.tabular.regressor import Regressor
@@ -32,7 +34,7 @@ __all__ = ["FAMILY"]
 
 FAMILY = Family(
     name="tabular",
-    components=(Tabular, Classifier, Regressor, FeedFault),
+    components=(Tabular, Classifier, Regressor, FeedFault, BiasMonitor),
     scenarios=(
         "cace_entanglement",
         "correction_cascade",

@@ -222,6 +222,7 @@ def _assemble(
             },
             "overrides_not_applied": scenario.not_applied,
             "undeclared_reads": [list(edge) for edge in store.undeclared_reads(plan.tasks)],
+            "release_reads": store.release_reads(plan.tasks),
             "tasks_reused": execution.reused,
             "quick": scenario.quick_applied,
             "figure": figure_spec,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sim import __version__
 from sim.core.errors import ConfigError, DebtsimError, UsageError
+from sim.core.safe_text import clip, printable
 
 if TYPE_CHECKING:
     from sim.experiment.options import Options
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+MESSAGE_LIMIT = 1000  # characters of an error message (values in it are shortened already)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,6 +101,12 @@ def _scenario_options(parser: argparse.ArgumentParser, reps_help: str) -> None:
         "--scheduler", help="Dask scheduler address, e.g. tls://10.0.0.5:8786 (--executor dask)"
     )
     parser.add_argument(
+        "--scheduler-timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="seconds the --scheduler has to answer (default 10)",
+    )
+    parser.add_argument(
         "--dashboard", action="store_true", help="serve the Dask dashboard (--executor dask)"
     )
     parser.add_argument("--out", help="output folder (default runs/<scenario>-<kind>-<time>)")
@@ -124,7 +132,7 @@ def _variant_option(parser: argparse.ArgumentParser) -> None:
 
 def _options(args: argparse.Namespace, kind: str) -> Options:
     """The experiment options of a parsed command line (checked: bad values exit 2)."""
-    from sim.experiment.options import Options
+    from sim.experiment.options import SCHEDULER_TIMEOUT, Options
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     suffix = "" if kind == "run" else f"-{kind}"
@@ -145,11 +153,18 @@ def _options(args: argparse.Namespace, kind: str) -> Options:
         dashboard=args.dashboard,
         quick=getattr(args, "quick", False),
         force=args.force,
+        scheduler_timeout=args.scheduler_timeout or SCHEDULER_TIMEOUT,
     )
 
 
+def _say(text: str = "", file: Any = None) -> None:
+    """Print a line: every non-printing character escaped (text from files never reaches the
+    terminal raw)."""
+    print(printable(text, newlines=True), file=file or sys.stdout)
+
+
 def _log(line: str) -> None:
-    print(line, file=sys.stderr)
+    _say(line, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -230,12 +245,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     manifest = result.manifest
     variants = list(manifest["variants"])
     if result.nothing_to_do:
-        print(
-            f"{options.out} already holds this run (same arguments, same scenario): nothing to do"
-        )
+        _say(f"{options.out} already holds this run (same arguments, same scenario): nothing to do")
     else:
         reused = f" ({result.reused} read back from an earlier session)" if result.reused else ""
-        print(
+        _say(
             f"{manifest['scenario']}: {plural(len(variants), 'variant')} × "
             f"{plural(manifest['replicates'], 'replicate')}{reused} in "
             f"{manifest['wall_seconds']:.1f} s on {manifest['executor']} → {options.out}"
@@ -247,7 +260,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _print(lines: list[str]) -> None:
     for line in lines:
-        print(line)
+        _say(line)
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -271,17 +284,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             on_progress=progress,
         )
     if result.nothing_to_do:
-        print(f"{options.out} already holds this sweep (same arguments): nothing to do")
+        _say(f"{options.out} already holds this sweep (same arguments): nothing to do")
         return EXIT_OK
     manifest = result.manifest
-    print(
+    _say(
         f"{manifest['scenario']}: {plural(len(manifest['points']), 'point')} × "
         f"{plural(len(manifest['variants']), 'variant')} × "
         f"{plural(manifest['replicates'], 'replicate')} → {options.out}"
     )
     _print(not_applied_lines(manifest.get("keys_not_applied", {}), prefix=""))
     if manifest["replicates"] == 1:
-        print(NO_CI)
+        _say(NO_CI)
     return EXIT_OK
 
 
@@ -296,28 +309,28 @@ def _cmd_cace(args: argparse.Namespace) -> int:
     with progress_counter(f"{Path(args.scenario).stem} cace", options.progress, _log) as progress:
         result = cace_with(args.scenario, args.perturb, options, on_progress=progress)
     if result.nothing_to_do:
-        print(f"{options.out} already holds this study (same arguments): nothing to do")
+        _say(f"{options.out} already holds this study (same arguments): nothing to do")
     changes = result.changes
     moved = changes[(changes["ci_low"] > 0) | (changes["ci_high"] < 0)]
     replicates = result.manifest["replicates"]
-    print(
+    _say(
         f"{result.manifest['scenario']} ({result.manifest['variant']}): "
         f"{plural(len(args.perturb), 'perturbation')} × "
         f"{plural(replicates, 'paired replicate')} → {options.out}"
     )
     if replicates == 1:
-        print(f"{NO_CI}: no output can be shown to move (cace.csv holds the changes)")
+        _say(f"{NO_CI}: no output can be shown to move (cace.csv holds the changes)")
         return EXIT_OK
     for perturbation in args.perturb:
         rows = moved[moved["perturbation"] == perturbation]
         rows = rows.reindex(rows["relative_change"].abs().sort_values(ascending=False).index)
         moved_outputs = plural(len(rows), "output")
-        print(f"\n{perturbation}: {moved_outputs} moved (95% CI excludes 0)")
+        _say(f"\n{perturbation}: {moved_outputs} moved (95% CI excludes 0)")
         for _, row in rows.head(8).iterrows():
             output = f"{row['system']}:{row['metric']}" + (
                 f":{row['entity']}" if row["entity"] else ""
             )
-            print(f"  {output:40s} {row['change']:+.4g}  ({row['relative_change']:+.1%})")
+            _say(f"  {output:40s} {row['change']:+.4g}  ({row['relative_change']:+.1%})")
     return EXIT_OK
 
 
@@ -328,16 +341,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     for name in args.scenarios:
         scenario = load_scenario(name, args.set, args.variant or None)
-        check_runnable(scenario, args.set)
+        check_runnable(scenario, args.set, complete=not args.variant)
         preset = ""
         if scenario.quick.declared:
             quick = load_scenario(name, args.set, args.variant or None, quick=True)
-            check_runnable(quick, args.set)
+            check_runnable(quick, args.set, complete=not args.variant)
             preset = (  # the preset validates too
                 f"; --quick: {plural(quick.meta.replicates, 'replicate')} × "
                 f"{quick.meta.horizon_days:g} days"
             )
-        print(
+        _say(
             f"ok  {scenario.source}: {plural(len(scenario.configs), 'variant')} "
             f"({', '.join(scenario.variants)}){preset}"
         )
@@ -352,12 +365,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     for name, path in sorted(catalogue().items()):
         try:
-            title = load_scenario(path).meta.title
+            title = printable(load_scenario(path).meta.title)
         except ConfigError as error:
-            title = f"(invalid: {error})"
-        print(f"{name:28s} {title}")
-        print(f"{'':28s} expected time: {expected_time(read_timings(name))}")
-    print(
+            title = f"(invalid: {_message(error)})"
+        _say(f"{name:28s} {title}")
+        _say(f"{'':28s} expected time: {expected_time(read_timings(name))}")
+    _say(
         "(expected time: wall time of the run and its figure, measured by debtsim reproduce "
         "and stored in figures/data/<scenario>.timing.json)"
     )
@@ -369,9 +382,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     t = scenario.teaching
-    print(f"{scenario.name} — {scenario.meta.title}")
+    _say(f"{printable(scenario.name)} — {printable(scenario.meta.title)}")
     if scenario.meta.paper_section:
-        print(f"Paper section: {scenario.meta.paper_section}")
+        _say(f"Paper section: {printable(scenario.meta.paper_section)}")
     for heading, body in (
         ("What it shows", t.summary),
         ("Mechanism", t.mechanism),
@@ -379,21 +392,21 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         ("Mitigations", t.mitigations),
     ):
         if body.strip():
-            print(f"\n{heading}\n" + textwrap.fill(" ".join(body.split()), 88))
-    print("\nVariants")
+            _say(f"\n{heading}\n" + textwrap.fill(" ".join(body.split()), 88))
+    _say("\nVariants")
     for name in scenario.variants:
-        print(f"  {name:16s} {scenario.descriptions.get(name, '')}")
+        _say(f"  {printable(name):16s} {printable(scenario.descriptions.get(name, ''))}")
     if t.questions:
-        print("\nQuestions")
+        _say("\nQuestions")
         for i, q in enumerate(t.questions, 1):
-            print(textwrap.fill(q, 88, initial_indent=f"  {i}. ", subsequent_indent="     "))
+            _say(textwrap.fill(q, 88, initial_indent=f"  {i}. ", subsequent_indent="     "))
     if t.reading:
-        print("\nReading")
+        _say("\nReading")
         for ref in t.reading:
-            print(f"  - {ref}")
-    print(f"\nRun it: debtsim run {scenario.name}")
+            _say(f"  - {printable(ref)}")
+    _say(f"\nRun it: debtsim run {scenario.name}")
     if scenario.quick.declared:
-        print(f"Live, in a few seconds: debtsim run {scenario.name} --quick")
+        _say(f"Live, in a few seconds: debtsim run {scenario.name} --quick")
     return EXIT_OK
 
 
@@ -401,7 +414,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     from sim.experiment.reproduce import reproduce
 
     for path in reproduce(args.scenarios or None, Path(args.out), jobs=args.jobs):
-        print(f"wrote {path}")
+        _say(f"wrote {path}")
     return EXIT_OK
 
 
@@ -414,6 +427,11 @@ _COMMANDS = {
     "explain": _cmd_explain,
     "reproduce": _cmd_reproduce,
 }
+
+
+def _message(error: BaseException) -> str:
+    """An error as one line: escaped, within :data:`MESSAGE_LIMIT` characters."""
+    return printable(clip(str(error), MESSAGE_LIMIT))
 
 
 def _terminate(signum: int, frame: Any) -> NoReturn:
@@ -433,13 +451,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return _COMMANDS[args.command](args)
     except (ConfigError, UsageError) as error:
-        print(f"debtsim: error: {error}", file=sys.stderr)
+        _say(f"debtsim: error: {_message(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except DebtsimError as error:  # e.g. tasks that failed (their results are kept)
-        print(f"debtsim: {error}", file=sys.stderr)
+        _say(f"debtsim: {_message(error)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print(
+        _say(
             "debtsim: interrupted; finished tasks are kept in the output folder: the same "
             "command resumes",
             file=sys.stderr,

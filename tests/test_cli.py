@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from tests.cli_checks import one_error
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "direct_feedback_loop.toml"
@@ -24,19 +25,6 @@ VARIANTS = ["greedy", "epsilon_greedy", "epsilon_decay", "ucb1", "thompson", "so
 def _in_the_repository(monkeypatch):
     """Catalogue names resolve against ./scenarios, so run from the repository root."""
     monkeypatch.chdir(ROOT)
-
-
-def one_error(capsys, argv: list[str]) -> str:
-    """Run ``argv``; assert exit 2 and one error line; return that line."""
-    code = main(argv)
-    out, err = capsys.readouterr()
-    assert code == 2, (argv, out, err)
-    assert "Traceback" not in err + out
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("debtsim: error: "), err
-    assert lines[0].count("debtsim: error:") == 1, err
-    return lines[0]
 
 
 def test_list_shows_the_catalogue_with_titles(capsys):

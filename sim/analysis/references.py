@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.degeneracy import reset_drift_ceiling
+from sim.analysis.omitted_variable import omitted_variable_path
 from sim.analysis.performative import (
     coin_stable_point,
     gaussian_stable_point,
@@ -214,8 +215,23 @@ def change_day(config: Mapping[str, Any], entity: str, system: str, days: np.nda
     return None
 
 
+def omitted_variable_reference(
+    config: Mapping[str, Any], entity: str, system: str, days: np.ndarray
+) -> Reference:
+    """The textbook omitted-variable loss of the panel's regressor on each day (see
+    :mod:`sim.analysis.omitted_variable`); ``None`` where the variant is not the textbook case
+    or the regressor retrains."""
+    params = _get(config, "systems", {}).get(system)
+    if not isinstance(params, Mapping) or params.get("kind") != "regressor":
+        return None
+    if float(params.get("training", {}).get("every_days", 0.0)) > 0:
+        return None
+    return omitted_variable_path(_get(config, "world", {}), tuple(params.get("features", ())), days)
+
+
 CLOSED_FORMS: dict[str, ClosedForm] = {
     "tabular.change_day": change_day,
+    "omitted_variable.loss": omitted_variable_reference,
     "degeneracy.reset_ceiling": reset_ceiling,
     "urn.true_share": urn_true_share,
     "urn.limit": urn_limit,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Self
 
-__all__ = ["ConfigError", "DebtsimError", "UnknownKeyError", "UsageError", "WiringError"]
+__all__ = [
+    "ConfigError",
+    "DebtsimError",
+    "OutputError",
+    "UnknownKeyError",
+    "UsageError",
+    "WiringError",
+]
 
 
 class DebtsimError(Exception):
@@ -44,3 +51,8 @@ class WiringError(ConfigError):
 
 class UsageError(DebtsimError):
     """A command-line argument is invalid (bad input: exit code 2)."""
+
+
+class OutputError(DebtsimError):
+    """Writing an output failed (a full disk, a folder that became unwritable): exit code 1.
+    Files finished before stay complete; no temporary file is left behind."""

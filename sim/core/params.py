@@ -10,6 +10,7 @@ key path and what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import functools
 import types
@@ -18,10 +19,13 @@ from collections.abc import Hashable, Mapping
 from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
 from sim.core.errors import ConfigError, UnknownKeyError
+from sim.core.safe_text import short_value
 
 __all__ = ["describe", "from_mapping", "param", "suggest", "table", "type_name"]
 
 T = TypeVar("T")
+
+_INT_LIMIT = 2**63
 
 
 def param(
@@ -85,7 +89,18 @@ def _toml_type(value: Any) -> str:
         return "a list"
     if isinstance(value, Mapping):
         return "a table"
+    if isinstance(value, datetime.datetime):
+        return "a date-time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, datetime.time):
+        return "a time of day"
     return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    """A value from a file in a message: its TOML type and its value, shortened."""
+    return f"{_toml_type(value)} {short_value(value)}"
 
 
 def _coerce(value: Any, tp: Any, key: str) -> Any:
@@ -97,7 +112,8 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
             return value
         hint = suggest(value, [str(a) for a in allowed]) if isinstance(value, str) else ""
         raise ConfigError(
-            f"got {value!r}; allowed: {', '.join(repr(a) for a in allowed)}{hint}", path=key
+            f"got {short_value(value)}; allowed: {', '.join(repr(a) for a in allowed)}{hint}",
+            path=key,
         )
     if origin in (Union, types.UnionType):
         options = get_args(tp)
@@ -110,7 +126,7 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
                 return _coerce(value, option, key)
             except ConfigError:
                 continue
-        raise ConfigError(f"expected {type_name(tp)}, got {_toml_type(value)} {value!r}", path=key)
+        raise ConfigError(f"expected {type_name(tp)}, got {_shown(value)}", path=key)
     if origin in (tuple, list):
         if not isinstance(value, (list, tuple)):
             raise ConfigError(f"expected {type_name(tp)}, got {_toml_type(value)}", path=key)
@@ -125,19 +141,30 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
             return value
     elif tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
+            if not -_INT_LIMIT <= value < _INT_LIMIT:  # numpy's integers hold 64 bits
+                raise ConfigError(
+                    f"got {short_value(value)}; an integer must lie within ±9.2e18 (64 bits)",
+                    path=key,
+                )
             return value
     elif tp is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # an integer beyond the largest float
+                number = float("inf")
             if number != number or number in (float("inf"), float("-inf")):
-                raise ConfigError(f"expected a finite number, got {value!r}", path=key)
+                raise ConfigError(
+                    f"expected a finite number (within ±1.8e308), got {short_value(value)}",
+                    path=key,
+                )
             return number
     elif tp is str:
         if isinstance(value, str):
             return value
     else:
         raise TypeError(f"unsupported parameter type {tp!r} for {key}")
-    raise ConfigError(f"expected {type_name(tp)}, got {_toml_type(value)} {value!r}", path=key)
+    raise ConfigError(f"expected {type_name(tp)}, got {_shown(value)}", path=key)
 
 
 def _check_range(value: Any, meta: Mapping[str, Any], key: str) -> None:
@@ -154,7 +181,7 @@ def _check_range(value: Any, meta: Mapping[str, Any], key: str) -> None:
         for name, ok in checks.items():
             bound = meta.get(name)
             if bound is not None and not ok(v, bound):
-                raise ConfigError(f"got {v!r}; must be {_range_text(meta)}", path=key)
+                raise ConfigError(f"got {short_value(v)}; must be {_range_text(meta)}", path=key)
 
 
 def _range_text(meta: Mapping[str, Any]) -> str:

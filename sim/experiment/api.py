@@ -30,7 +30,7 @@ from sim.experiment.atomic import read_csv_table
 from sim.experiment.failures import raise_failures
 from sim.experiment.manifest import build_manifest, replicate_seeds
 from sim.experiment.options import Options
-from sim.experiment.pipeline import Execution, execute
+from sim.experiment.pipeline import Execution, execute, finished_tasks_kept
 from sim.experiment.plan import Plan, run_plan
 from sim.experiment.resources import check_scenario_fits
 from sim.experiment.store import atomic_write_csv, atomic_write_parquet
@@ -198,7 +198,8 @@ def _run_in(
             result.nothing_to_do = True
             return result
         raise_failures(execution, plan, "replicates")
-        return _assemble(plan, scenario, execution, options, figures)
+        with finished_tasks_kept(execution.store, options):
+            return _assemble(plan, scenario, execution, options, figures)
     finally:
         execution.store.close()
 
@@ -231,6 +232,7 @@ def _assemble(
             },
             "overrides_not_applied": scenario.not_applied,
             "undeclared_reads": [list(edge) for edge in store.undeclared_reads(plan.tasks)],
+            "release_reads": store.release_reads(plan.tasks),
             "tasks_reused": execution.reused,
             "quick": scenario.quick_applied,
             "figure": figure_spec,

@@ -1,19 +1,18 @@
-"""Atomic writes: a uniquely named temporary file in the target folder, then ``os.replace``.
-
-Two writers of one path never share a temporary name, and a reader never sees half a file.
+"""Atomic writes of text, Parquet and CSV (:func:`sim.core.atomic_files.atomic_path`: a
+uniquely named temporary file in the target folder, then ``os.replace``; a failed write leaves
+no temporary file and raises :class:`~sim.core.errors.OutputError`).
 :func:`read_csv_table` reads back what :func:`atomic_write_csv` wrote.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from sim.core.atomic_files import atomic_path
 
 __all__ = [
     "atomic_path",
@@ -22,21 +21,6 @@ __all__ = [
     "atomic_write_text",
     "read_csv_table",
 ]
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a fresh temporary path next to ``path``; on success it replaces ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _write(path: Path, write: Callable[[Path], Any]) -> Path:

@@ -24,7 +24,8 @@ from sim.experiment.atomic import atomic_write_csv, read_csv_table
 from sim.experiment.failures import raise_failures
 from sim.experiment.manifest import build_manifest
 from sim.experiment.options import Options
-from sim.experiment.pipeline import Execution, execute
+from sim.experiment.perturbations import check_perturbation
+from sim.experiment.pipeline import Execution, execute, finished_tasks_kept
 from sim.experiment.plan import Plan
 from sim.experiment.resources import check_scenario_fits
 from sim.experiment.runner import Task
@@ -95,6 +96,13 @@ def cace_plan(scenario: str | Path, perturbations: Sequence[str], options: Optio
             resolved[text] = load_scenario(scenario, [*options.overrides, text], [name])
         except ConfigError as error:
             raise ConfigError(f"--perturb {text}: {error}") from None
+        check_perturbation(
+            text,
+            name,
+            reference.configs[name],
+            reference.blueprints.get(name),
+            resolved[text].blueprints.get(name),
+        )
     units = {label: sc.configs[name] for label, sc in resolved.items()}
     built = {label: sc.blueprints.get(name, sc.configs[name]) for label, sc in resolved.items()}
     replicates = options.reps or reference.meta.replicates
@@ -151,7 +159,8 @@ def _cace_in(
         if execution.nothing_to_do:
             return _load(folder)
         raise_failures(execution, plan, "replicates")
-        return _assemble(plan, execution, options, figures)
+        with finished_tasks_kept(execution.store, options):
+            return _assemble(plan, execution, options, figures)
     finally:
         execution.store.close()
 

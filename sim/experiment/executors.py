@@ -161,7 +161,9 @@ def _processes(
 def _dask(
     tasks: Sequence[Task], fn: Callable[[Task], Any], options: Options
 ) -> Iterator[tuple[int, Any]]:
-    with dask_client(options.jobs, options.scheduler, options.dashboard) as client:
+    with dask_client(
+        options.jobs, options.scheduler, options.dashboard, options.scheduler_timeout
+    ) as client:
         from distributed import as_completed
 
         workers = max(1, len(client.scheduler_info().get("workers", {})), options.jobs)

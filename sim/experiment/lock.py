@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sim.core.errors import ConfigError
+from sim.core.errors import ConfigError, OutputError
 
 __all__ = ["LOCK_NAME", "FolderInUse", "FolderLock"]
 
@@ -70,8 +70,12 @@ class FolderLock:
                     f"on {owner.get('host')} (since {started}); wait for it to finish or choose "
                     "another --out",
                 ) from None
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(mine, out)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(mine, out)
+            except OSError as error:  # e.g. a full disk: no half-written lock stays
+                self.path.unlink(missing_ok=True)
+                raise OutputError(f"cannot write {self.path}: {error.strerror or error}") from None
             self.held = True
             return self
         raise FolderInUse(f"cannot take the lock {self.path}")

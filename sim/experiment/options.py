@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.errors import ConfigError
+from sim.experiment.cluster import check_address
 
-__all__ = ["EXECUTORS", "Options"]
+__all__ = ["EXECUTORS", "SCHEDULER_TIMEOUT", "Options"]
 
 EXECUTORS: tuple[str, ...] = ("serial", "processes", "dask")
+SCHEDULER_TIMEOUT = 10.0  # seconds a running Dask scheduler has to answer
 _ALIASES = {"local": "processes"}  # the name of earlier versions
 
 
@@ -48,6 +50,7 @@ class Options:
     dashboard: bool = False
     quick: bool = False
     force: bool = False  # run even what the resource estimate says cannot fit this machine
+    scheduler_timeout: float = SCHEDULER_TIMEOUT  # seconds for a --scheduler to answer
 
     @classmethod
     def make(
@@ -66,6 +69,7 @@ class Options:
         dashboard: bool = False,
         quick: bool = False,
         force: bool = False,
+        scheduler_timeout: float = SCHEDULER_TIMEOUT,
     ) -> Options:
         """Options from loosely typed arguments, checked."""
         if isinstance(overrides, str) or isinstance(variants, str):
@@ -84,6 +88,7 @@ class Options:
             dashboard=dashboard,
             quick=quick,
             force=force,
+            scheduler_timeout=scheduler_timeout,
         ).checked()
 
     def checked(self) -> Options:
@@ -91,6 +96,9 @@ class Options:
         _positive("reps", self.reps, int)
         _positive("jobs", self.jobs, int)
         _positive("horizon-days", self.horizon_days, (int, float))
+        if self.scheduler_timeout is None:
+            raise ConfigError("must be a positive number, got None", path="--scheduler-timeout")
+        _positive("scheduler-timeout", self.scheduler_timeout, (int, float))
         if self.seed is not None and (
             isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0
         ):
@@ -117,6 +125,8 @@ class Options:
             )
         if not isinstance(self.force, bool):
             raise ConfigError(f"expected true or false, got {self.force!r}", path="--force")
+        if self.scheduler is not None:
+            check_address(self.scheduler)
         if not isinstance(self.quick, bool):
             raise ConfigError(f"expected true or false, got {self.quick!r}", path="--quick")
         if self.dashboard and executor != "dask":

@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.experiment.api import run
 from sim.experiment.executors import shutdown_warm_pool
+from sim.experiment.out_folder import check_writable_folder
 from sim.experiment.store import atomic_write_csv
 from sim.experiment.sweep_api import sweep
 from sim.experiment.timing import Timing, measure, write_timings
@@ -34,6 +35,7 @@ def reproduce(
 ) -> list[Path]:
     """Run each scenario (default: the whole catalogue) and save its figures in ``out``."""
     paths = [find_scenario(n) for n in names] if names else list(catalogue().values())
+    check_writable_folder(out)
     written: list[Path] = []
     for path in paths:
         shutdown_warm_pool()  # each timed run starts its workers, as `debtsim run` does

@@ -53,6 +53,8 @@ class TaskResult:
     wall_seconds: float
     undeclared_reads: list[tuple[str, str]]
     units: dict[str, MetricUnit] = field(default_factory=dict)  # name → (unit, low, high)
+    # (reader, signal, ref, release, days) for every read of a versioned signal
+    release_reads: list[tuple[str, str, str, int, int]] = field(default_factory=list)
 
 
 def run_task(task: Task) -> TaskResult:
@@ -81,4 +83,5 @@ def run_task(task: Task) -> TaskResult:
         wall_seconds=time.perf_counter() - started,
         undeclared_reads=sorted(ecosystem.env.signals.undeclared_reads()),
         units={k: (s.unit, *s.bounds) for k, s in recorder.specs.items()},
+        release_reads=ecosystem.env.signals.release_reads(),
     )

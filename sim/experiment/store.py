@@ -26,6 +26,7 @@ from sim.experiment.atomic import (
     atomic_write_text,
 )
 from sim.experiment.lock import FolderLock
+from sim.experiment.out_folder import check_output_folder
 from sim.experiment.plan import Plan, fingerprint_changes
 from sim.experiment.runner import MetricUnit, Task, TaskResult
 
@@ -58,11 +59,13 @@ class TaskStore:
         self.lock = FolderLock(self.folder)
 
     def open(self, plan: Plan) -> State:
-        """Lock the folder and bind it to ``plan``; refuse another plan's folder.
+        """Lock the folder and bind it to ``plan``; refuse another plan's folder, and a folder
+        that cannot be written or holds files debtsim did not write.
 
         Returns ``finished`` when the folder already holds this plan's final results,
         ``resumed`` when it holds some of its finished tasks, ``new`` otherwise.
         """
+        check_output_folder(self.folder)
         self.lock.acquire()
         try:
             return self._bind(plan)
@@ -120,6 +123,7 @@ class TaskStore:
             "point": result.point,
             "specs": {k: list(v) for k, v in result.specs.items()},
             "undeclared_reads": [list(edge) for edge in result.undeclared_reads],
+            "release_reads": [list(row) for row in result.release_reads],
             "units": {k: list(v) for k, v in result.units.items()},
             "wall_seconds": result.wall_seconds,
         }
@@ -160,6 +164,19 @@ class TaskStore:
     def undeclared_reads(self, tasks: Iterable[Task]) -> list[tuple[str, str]]:
         """Every read the tasks made without declaring it."""
         return sorted({(a, b) for task in tasks for a, b in self.meta(task)["undeclared_reads"]})
+
+    def release_reads(self, tasks: Iterable[Task]) -> list[dict[str, Any]]:
+        """Which release of which versioned signal each reader read, per variant: reader-days
+        summed over the variant's tasks, per (reader, signal, ref, release)."""
+        days: dict[tuple[str, str, str, str, int], int] = {}
+        for task in tasks:
+            for reader, signal, ref, release, n in self.meta(task).get("release_reads", []):
+                key = (task.variant, reader, signal, ref, int(release))
+                days[key] = days.get(key, 0) + int(n)
+        return [
+            {"variant": v, "reader": r, "signal": s, "ref": ref, "release": n, "reader_days": d}
+            for (v, r, s, ref, n), d in sorted(days.items())
+        ]
 
     def write_json(self, name: str, data: Any) -> Path:
         """Write a JSON file into the folder atomically."""

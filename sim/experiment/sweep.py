@@ -26,7 +26,7 @@ from sim.experiment.atomic import atomic_path, atomic_write_csv, read_csv_table
 from sim.experiment.failures import raise_failures
 from sim.experiment.manifest import build_manifest
 from sim.experiment.options import Options
-from sim.experiment.pipeline import Execution, TasksFailed, execute
+from sim.experiment.pipeline import Execution, TasksFailed, execute, finished_tasks_kept
 from sim.experiment.plan import Plan
 from sim.experiment.runner import Task
 from sim.experiment.sweep_plan import SweepPlan
@@ -162,33 +162,34 @@ def run_sweep(
             return sweep.points[task.point].values
 
         raise_failures(execution, plan, "tasks", where)
-        specs = store.specs(plan.tasks)
-        summary = _stream_metrics(sweep, plan, execution, {k: a for k, (a, _) in specs.items()})
-        atomic_write_csv(store.folder / "summary.csv", summary)
-        manifest = build_manifest(
-            plan,
-            specs=specs,
-            executor=execution.executor,
-            scheduler=options.scheduler,
-            jobs=options.jobs,
-            wall_seconds=execution.wall_seconds,
-            units=store.units(plan.tasks),
-            extra={
-                "keys": list(sweep.keys),
-                "points": [p.values for p in sweep.points],
-                "variants": list(sweep.variants),
-                "seeding": sweep.seeding,
-                "descriptions": sweep.descriptions,
-                "tasks_reused": execution.reused,
-                "figure": figure_spec or {},
-                "keys_not_applied": sweep.not_applied,
-            },
-        )
-        if figures is not None:
-            summary.attrs["metrics"] = manifest["metrics"]  # units and ranges for the figures
-            figures(sweep, summary, store.folder / "figures")
-        store.drop_parts()
-        store.write_json("manifest.json", manifest)
-        return SweepResult(store.folder, summary, manifest)
+        with finished_tasks_kept(store, options):
+            specs = store.specs(plan.tasks)
+            summary = _stream_metrics(sweep, plan, execution, {k: a for k, (a, _) in specs.items()})
+            atomic_write_csv(store.folder / "summary.csv", summary)
+            manifest = build_manifest(
+                plan,
+                specs=specs,
+                executor=execution.executor,
+                scheduler=options.scheduler,
+                jobs=options.jobs,
+                wall_seconds=execution.wall_seconds,
+                units=store.units(plan.tasks),
+                extra={
+                    "keys": list(sweep.keys),
+                    "points": [p.values for p in sweep.points],
+                    "variants": list(sweep.variants),
+                    "seeding": sweep.seeding,
+                    "descriptions": sweep.descriptions,
+                    "tasks_reused": execution.reused,
+                    "figure": figure_spec or {},
+                    "keys_not_applied": sweep.not_applied,
+                },
+            )
+            if figures is not None:
+                summary.attrs["metrics"] = manifest["metrics"]  # units and ranges for the figures
+                figures(sweep, summary, store.folder / "figures")
+            store.drop_parts()
+            store.write_json("manifest.json", manifest)
+            return SweepResult(store.folder, summary, manifest)
     finally:
         store.close()

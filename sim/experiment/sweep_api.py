@@ -11,6 +11,7 @@ import pandas as pd
 
 from sim.core.errors import ConfigError
 from sim.experiment.options import Options
+from sim.experiment.panel_checks import check_panel_entities, check_panels
 from sim.experiment.sweep import SweepResult, run_sweep
 from sim.experiment.sweep_plan import SweepPlan, design_points, grid_points, plan_sweep
 from sim.report.figures import save_figure
@@ -119,10 +120,11 @@ def sweep_with(
         jobs=options.jobs,
         force=options.force,
     )
-
+    check_panels(panels, tasks)
     spec = sweep_figure_spec(plan, panels)
 
     def draw(plan: SweepPlan, summary: pd.DataFrame, folder: Path) -> list[Path]:
+        check_panel_entities(panels, summary)
         return draw_sweep_figures(plan, summary, folder, spec)
 
     return run_sweep(

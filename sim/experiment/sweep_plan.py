@@ -11,6 +11,7 @@ only on its own identity, so adding a grid point never changes another point's r
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 from collections.abc import Mapping, Sequence
@@ -20,10 +21,12 @@ from typing import Any, Literal
 
 from sim.core.errors import ConfigError
 from sim.core.rng import name_key
+from sim.core.safe_text import short_value
+from sim.core.text_files import read_text_file
 from sim.experiment.plan import Plan
 from sim.experiment.resources import check_scenario_fits
 from sim.experiment.runner import Task
-from sim.scenario.overrides import parse_override, parse_values, toml_value
+from sim.scenario.overrides import check_key_path, parse_value, parse_values, toml_value
 from sim.scenario.resolve import Scenario, load_scenario
 
 __all__ = ["SweepPlan", "SweepPoint", "design_points", "grid_points", "parse_grid", "plan_sweep"]
@@ -58,9 +61,11 @@ def parse_grid(items: Sequence[str]) -> dict[str, list[Any]]:
     grid: dict[str, list[Any]] = {}
     for item in items:
         if "=" not in item:
-            raise ConfigError(f"--grid {item!r}: expected KEY=V1,V2,... e.g. world.usage=0.1,0.5")
+            raise ConfigError(
+                f"--grid {short_value(item, 80)}: expected KEY=V1,V2,... e.g. world.usage=0.1,0.5"
+            )
         key, text = (part.strip() for part in item.split("=", 1))
-        parse_override(f"{key}=0")  # validates the key path
+        check_key_path(key, f"--grid {short_value(key, 80)}")
         if key in grid:
             raise ConfigError(f"--grid {key!r} is given twice")
         grid[key] = parse_values(text, f"--grid {key}")
@@ -75,25 +80,34 @@ def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
 
 def design_points(path: str | Path) -> list[dict[str, Any]]:
     """Rows of a design CSV: a header of key paths, one point per row (cells are TOML values)."""
-    path = Path(path)
+    text = read_text_file(path)
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as error:
-        raise ConfigError(f"cannot read design file: {error.strerror}", source=str(path)) from None
+        return _design_rows(text)
+    except ConfigError as error:
+        raise error.located(source=str(path)) from None
+
+
+def _design_rows(text: str) -> list[dict[str, Any]]:
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise ConfigError(f"not a readable CSV file: {error}") from None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
-        raise ConfigError("the design has no rows", source=str(path))
+        raise ConfigError("the design is empty: expected a header of key paths")
+    header = [key.strip() for key in rows[0]]
+    for column, key in enumerate(header, start=1):
+        check_key_path(key, f"header, column {column}")
+        if header.index(key) != column - 1:
+            raise ConfigError(f"header: the key {key} is given twice")
+    if len(rows) == 1:
+        raise ConfigError("the design has no rows")
     points = []
-    for number, row in enumerate(rows, start=2):
-        point = {}
-        for key, cell in row.items():
-            if key is None or cell is None:
-                raise ConfigError(f"row {number} has a different number of cells", source=str(path))
-            try:
-                point[key.strip()] = parse_override(f"{key.strip()}={cell.strip()}")[1]
-            except ConfigError as error:
-                raise ConfigError(f"row {number}: {error.detail}", source=str(path)) from None
-        points.append(point)
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise ConfigError(f"row {number} has {len(row)} cells; the header has {len(header)}")
+        cells = zip(header, row, strict=True)
+        points.append({k: parse_value(cell.strip(), f"row {number}, {k}") for k, cell in cells})
     return points
 
 

@@ -8,7 +8,6 @@ salt and no dates in the metadata, so the same frames always give the same files
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,8 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
+
+from sim.core.atomic_files import atomic_path
 
 __all__ = [
     "DPI",
@@ -64,13 +65,11 @@ def new_figure(width: float = PROJECTOR[0], height: float = PROJECTOR[1]) -> Fig
 def save_figure(fig: Figure, folder: str | Path, stem: str) -> list[Path]:
     """Save ``fig`` as PNG and SVG atomically; returns the paths written."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     with matplotlib.rc_context(STYLE):
         for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
             final = folder / f"{stem}.{ext}"
-            tmp = folder / f".{stem}.{ext}.tmp"
-            fig.savefig(tmp, format=ext, dpi=DPI, metadata=meta)
-            os.replace(tmp, final)
+            with atomic_path(final) as tmp:
+                fig.savefig(tmp, format=ext, dpi=DPI, metadata=meta)
             written.append(final)
     return written

@@ -17,6 +17,7 @@ import numpy as np
 from sim.components.registry import SECTIONS
 from sim.core.errors import ConfigError
 from sim.core.params import suggest
+from sim.core.safe_text import short_value
 from sim.engine.component import Component
 from sim.engine.environment import Ecosystem
 
@@ -95,7 +96,7 @@ def _make(section: str, name: str, raw: Any, path: str, default_kind: str | None
     if kind not in kinds:
         allowed = ", ".join(sorted(kinds))
         raise ConfigError(
-            f"unknown kind {kind!r}{suggest(str(kind), kinds)}; allowed: {allowed}",
+            f"unknown kind {short_value(kind)}{suggest(str(kind), kinds)}; allowed: {allowed}",
             path=f"{path}.kind",
         )
     cls = kinds[kind]
@@ -131,7 +132,8 @@ def build_components(config: Mapping[str, Any]) -> list[Component]:
     for system in systems:
         if system.params.serves != world.name:
             raise ConfigError(
-                f"serves {system.params.serves!r}, but the world is called {world.name!r}",
+                f"serves {short_value(system.params.serves)}, but the world is called "
+                f"{world.name!r}",
                 path=f"systems.{system.name}.serves",
             )
         slate = getattr(getattr(system.params, "policy", None), "slate", None)

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.analysis.references import CLOSED_FORMS, Reference, parameter, scalar_of
 from sim.core.errors import ConfigError
+from sim.core.safe_text import short_value
 from sim.scenario.schema import FigureSpec, LegendValue, ReferenceSpec
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ def _evaluate(
             return None
         value = scalar_of(raw)
         if value is None:
-            raise ConfigError(f"{source.key} holds {raw!r}, not a number", path=f"{path}.key")
+            raise ConfigError(
+                f"{source.key} holds {short_value(raw)}, not a number", path=f"{path}.key"
+            )
         return value
     return CLOSED_FORMS[source.closed_form](config, entity, system, days)
 

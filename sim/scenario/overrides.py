@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sim.core.errors import ConfigError
+from sim.core.params import suggest
+from sim.core.safe_text import short_value
+from sim.scenario.toml_text import MAX_DEPTH, parse_toml
 
-__all__ = ["deep_merge", "expand_dotted", "has_path", "parse_override", "set_path"]
+__all__ = [
+    "check_key_path",
+    "deep_merge",
+    "expand_dotted",
+    "parse_override",
+    "parse_value",
+    "parse_values",
+    "set_path",
+]
 
 _KEY_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")
 _BARE_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -45,27 +56,28 @@ def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, A
     return out
 
 
-def drop_paths(tree: Mapping[str, Any], paths: Sequence[str]) -> dict[str, Any]:
-    """A new tree without the values at the dotted ``paths`` (absent paths are ignored)."""
+def drop_paths(tree: Mapping[str, Any], paths: Sequence[str], where: str) -> dict[str, Any]:
+    """A new tree without the values at the dotted ``paths``; a path ``tree`` does not have is a
+    :class:`ConfigError` at ``where`` (a ``replace`` of nothing is a typo)."""
     out = copy.deepcopy(dict(tree))
     for path in paths:
-        *parents, last = path.split(".")
         node: Any = out
-        for part in parents:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(last, None)
+        parts = path.split(".")
+        for depth, part in enumerate(parts):
+            if not isinstance(node, dict) or part not in node:
+                above = ".".join(parts[:depth])
+                keys = list(node) if isinstance(node, dict) else []
+                has = f"; {above or 'the top level'} has: {', '.join(map(str, keys)) or 'nothing'}"
+                raise ConfigError(
+                    f"{short_value(path)}: the baseline has no {'.'.join(parts[: depth + 1])} "
+                    f"to replace{suggest(part, keys)}{has if isinstance(node, dict) else ''}",
+                    path=where,
+                )
+            if depth == len(parts) - 1:
+                node.pop(part)
+            else:
+                node = node[part]
     return out
-
-
-def has_path(tree: Mapping[str, Any], path: str) -> bool:
-    """Whether the dotted ``path`` names a value in ``tree``."""
-    node: Any = tree
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return False
-        node = node[part]
-    return True
 
 
 def set_path(tree: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -78,26 +90,63 @@ def set_path(tree: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 def parse_override(text: str) -> tuple[str, Any]:
     """Parse ``key.path=value``; the value is a TOML value, or a bare word taken as a string."""
+    where = f"--set {short_value(text, 80)}"
     if "=" not in text:
-        raise ConfigError(f"--set {text!r}: expected KEY.PATH=VALUE, e.g. scenario.seed=3")
+        raise ConfigError(f"{where}: expected KEY.PATH=VALUE, e.g. scenario.seed=3")
     key, raw = (part.strip() for part in text.split("=", 1))
+    check_key_path(key, where)
+    return key, parse_value(raw, where)
+
+
+def check_key_path(key: str, where: str) -> None:
+    """Raise a :class:`ConfigError` (prefixed ``where``) unless ``key`` is a dotted key path."""
     if not _KEY_PATH.fullmatch(key):
         raise ConfigError(
-            f"--set {text!r}: {key!r} is not a key path "
+            f"{where}: {short_value(key)} is not a key path "
             "(dotted names like systems.ranker.policy.kind)"
         )
+    if key.count(".") >= MAX_DEPTH:
+        raise ConfigError(
+            f"{where}: the key path has more than {MAX_DEPTH} parts; "
+            f"at most {MAX_DEPTH} are allowed"
+        )
+
+
+def parse_value(raw: str, where: str) -> Any:
+    """A ``--set``, ``--grid`` or design value: TOML, or a bare word taken as a string."""
     if raw == "":
-        raise ConfigError(f"--set {text!r}: the value is empty")
+        raise ConfigError(f"{where}: the value is empty")
     try:
-        value = tomllib.loads(f"value = {raw}")["value"]
-    except tomllib.TOMLDecodeError:
+        tree: dict[str, Any] | None = parse_toml(f"value = {raw}")
+    except ConfigError as error:
+        if not error.detail.startswith("invalid TOML"):
+            raise ConfigError(f"{where}: {error.detail}") from None
+        tree = None
+    if tree is None or list(tree) != ["value"]:  # not one value (a line break, more keys)
         if not _BARE_WORD.fullmatch(raw) or raw in ("true", "false", "inf", "nan"):
             raise ConfigError(
-                f"--set {text!r}: {raw!r} is not a TOML value "
+                f"{where}: {short_value(raw)} is not a TOML value "
                 '(numbers, true/false, "strings", [lists], {tables}) nor a bare word'
-            ) from None
-        value = raw
-    return key, value
+            )
+        return raw
+    _refuse_dates(tree["value"], where)
+    return tree["value"]
+
+
+def _refuse_dates(value: Any, where: str) -> None:
+    """No setting is a date or a time of day: a TOML date is a typo for a number or a string."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (datetime.date, datetime.time)):
+            raise ConfigError(
+                f"{where}: {item.isoformat()} is a TOML date or time, which no setting takes; "
+                'quote it to give a string ("...")'
+            )
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def toml_value(value: Any) -> str:
@@ -128,9 +177,12 @@ def toml_value(value: Any) -> str:
 def parse_values(text: str, where: str) -> list[Any]:
     """``V1,V2,...`` → values: a TOML array's items, or comma-separated bare words and values."""
     try:
-        values = tomllib.loads(f"value = [{text}]")["value"]
-    except tomllib.TOMLDecodeError:
-        values = [parse_override(f"x={item}")[1] for item in text.split(",") if item.strip()]
+        values = parse_toml(f"value = [{text}]")["value"]
+    except ConfigError as error:
+        if not error.detail.startswith("invalid TOML"):
+            raise ConfigError(f"{where}: {error.detail}") from None
+        values = [parse_value(item.strip(), where) for item in text.split(",") if item.strip()]
+    _refuse_dates(values, where)
     if not values:
         raise ConfigError(f"{where}: no values given")
     return values

@@ -23,7 +23,6 @@ from sim.scenario.overrides import (
     deep_merge,
     drop_paths,
     expand_dotted,
-    has_path,
     parse_override,
     set_path,
 )
@@ -101,21 +100,11 @@ class _Patch:
     patch: dict[str, Any]
     description: str
     replace: tuple[str, ...] = ()
+    where: str = ""  # the key path of ``replace``
 
     def apply(self, base: Mapping[str, Any]) -> dict[str, Any]:
-        tree = drop_paths(base, self.replace)
+        tree = drop_paths(base, self.replace, self.where)
         return deep_merge(tree, self.patch)
-
-
-def _check_replaced_paths(patches: Mapping[str, _Patch], base: Mapping[str, Any]) -> None:
-    """A variant's ``replace`` names tables of the baseline (a typo would replace nothing)."""
-    for name, patch in patches.items():
-        for i, path in enumerate(patch.replace):
-            if not has_path(base, path):
-                raise ConfigError(
-                    f"{path!r} is not in the baseline: nothing to replace",
-                    path=f"variants.{name}.replace[{i}]",
-                )
 
 
 def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch]:
@@ -145,7 +134,7 @@ def _variant_patches(tree: Mapping[str, Any], baseline: str) -> dict[str, _Patch
         if name == baseline and (patch or replace):
             raise ConfigError("the baseline variant may not patch anything", path=path)
         default = patches[name].description if name in patches else ""
-        patches[name] = _Patch(patch, description or default, tuple(replace))
+        patches[name] = _Patch(patch, description or default, tuple(replace), f"{path}.replace")
     return patches
 
 
@@ -175,8 +164,8 @@ def load_scenario(
     path = find_scenario(str(name_or_path))
     try:
         tree = read_scenario_file(path)
-    except ConfigError as error:
-        raise error.located(source=str(path)) from None
+    except ConfigError as error:  # located in the file at fault: maybe a base it extends
+        raise error.located(source=error.source or str(path)) from None
     return resolve_tree(tree, str(path), overrides, variants, default_name=path.stem, quick=quick)
 
 
@@ -243,7 +232,6 @@ def resolve_tree(
         blueprints: dict[str, Blueprint] = {}
         not_applied: dict[str, dict[str, str]] = {}
         refusals: dict[str, list[ConfigError]] = {}
-        _check_replaced_paths(patches, base)
         patched = {name: patches[name].apply(base) for name in patches}
         components = _Components.of(patched.values(), settings)
         for name in chosen:

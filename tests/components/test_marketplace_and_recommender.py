@@ -8,6 +8,7 @@ import pytest
 import sim
 from sim.components.recsys.count_log import CountLog
 from sim.components.recsys.marketplace import Marketplace, MarketplaceParams
+from sim.components.recsys.recommender import _rarely_shown
 from sim.engine.environment import Ecosystem
 from tests.components.lifecycle_events import events
 
@@ -136,3 +137,12 @@ def test_shadow_system_is_never_shown():
     )
     shadow = result.metrics[result.metrics.system == "shadow"]
     assert set(shadow.metric) == {"estimate_error", "model_version"}  # no regret, ctr: not shown
+
+
+def test_rarely_shown_cells_are_the_first_quarter_of_a_stable_sort():
+    gen = np.random.default_rng(1)
+    for _ in range(500):
+        shown = gen.integers(0, int(gen.integers(1, 6)), int(gen.integers(1, 60))).astype(float)
+        expected = np.zeros(shown.size, dtype=bool)
+        expected[np.argsort(shown, kind="stable")[: max(1, shown.size // 4)]] = True
+        np.testing.assert_array_equal(_rarely_shown(shown), expected)

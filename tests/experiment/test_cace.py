@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.core.errors import ConfigError
 from sim.experiment.cace import cace
 
 FAST = {"reps": 4, "horizon_days": 14, "overrides": ["world.rows_per_day=800"]}
@@ -18,6 +19,23 @@ def changes_of(result, perturbation: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(
+    ("scenario", "inert"),
+    [
+        ("cace_entanglement", "systems.classifier.owner=another-team"),
+        ("direct_feedback_loop", "systems.ranker.owner=another-team"),
+        ("hidden_feedback_loop", "systems.inventory.owner=another-team"),
+    ],
+)
+def test_a_perturbation_the_simulation_ignores_changes_nothing_exactly(scenario, inert):
+    """Common random numbers: a unit whose configuration differs only in who owns a system
+    gives exactly the reference's outputs."""
+    result = cace(scenario, [inert], reps=3, horizon_days=10)
+    assert len(result.changes) > 0
+    assert (result.changes["change"] == 0).all()
+    assert (result.changes["ci_low"] == 0).all() and (result.changes["ci_high"] == 0).all()
+
+
+@pytest.mark.parametrize(
     ("scenario", "zero"),
     [
         ("cace_entanglement", "world.features.x1.scale=1.0"),
@@ -25,11 +43,11 @@ def changes_of(result, perturbation: str) -> pd.DataFrame:
         ("hidden_feedback_loop", "systems.inventory.safety_factor=1.0"),
     ],
 )
-def test_a_zero_perturbation_changes_nothing_exactly(scenario, zero):
-    result = cace(scenario, [zero], reps=3, horizon_days=10)
-    assert len(result.changes) > 0
-    assert (result.changes["change"] == 0).all()
-    assert (result.changes["ci_low"] == 0).all() and (result.changes["ci_high"] == 0).all()
+def test_a_perturbation_to_the_current_value_is_refused(scenario, zero):
+    """It would report "0 outputs moved": a typo that looks like a finding (issue 13)."""
+    with pytest.raises(ConfigError, match=r"changes nothing in variant .* already") as info:
+        cace(scenario, [zero], reps=3, horizon_days=10)
+    assert info.value.path == "--perturb"
 
 
 def test_rescaling_one_input_moves_the_weights_of_the_others():

@@ -228,3 +228,18 @@ def test_top_k_sorts_descending_and_breaks_ties_uniformly() -> None:
     assert chi_square(ties, np.full(3, 1 / 3)) < CHI2_999[2]
     with pytest.raises(ValueError):
         top_k(scores, 5)
+
+
+def test_top_k_with_random_ties_is_the_lexsort_of_the_random_keys():
+    """The tie-aware top-k (a lexsort only for rows with a tie or nan near the top) returns
+    exactly what sorting every row by (score, random key) returns, for the same keys."""
+    gen = np.random.default_rng(3)
+    for case in range(600):
+        n, m = int(gen.integers(1, 20)), int(gen.integers(1, 12))
+        k = int(gen.integers(1, m + 1))
+        scores = gen.integers(0, int(gen.integers(1, 5)), (n, m)).astype(float)
+        if case % 3 == 0:
+            scores[gen.random((n, m)) < 0.2] = np.nan
+        keys = np.random.default_rng(case).random(scores.shape)
+        expected = np.lexsort((keys, -scores), axis=-1)[:, :k]
+        np.testing.assert_array_equal(top_k(scores, k, np.random.default_rng(case)), expected)

@@ -89,11 +89,6 @@ REFUSED = [
         "world.features.x1.scale: got 1e+300; must be > 0 and <= 1000000.0",
     ),
     (
-        "lending_threshold",
-        'variants.max_utility.replace=["systems.lendr"]',
-        "variants.max_utility.replace[0]: 'systems.lendr' is not in the baseline",
-    ),
-    (
         "homogenization",
         "systems.recommender.inputs=[]",
         "systems.recommender.inputs: expected one or more distinct signals, got []",
@@ -185,3 +180,10 @@ def test_a_rate_that_outgrows_the_sampler_within_the_horizon_is_refused() -> Non
     assert code == 2, err
     assert "world.dynamic_rate: got 1e+06: a neglected site's rate would reach 2e+12" in err
     assert run_cli(argv)[0] == 0  # within the file's 1000 days it stays in range
+
+
+def test_a_selection_of_variants_is_checked_for_what_it_runs() -> None:
+    # the figure's alerts panel is recorded by another variant's monitor only
+    argv = ["check", "undeclared_consumers", "--variant", "hidden"]
+    code, _, err = run_cli(argv)
+    assert (code, err) == (0, ""), err

@@ -206,16 +206,16 @@ class Interest(World):
                 f"{server!r} showed items outside the candidate pool (items 0..{available - 1}) "
                 f"on day {env.now:g}"
             )
-        rows = self.users[:, None]
-        mu = self.interest[rows, items]
-        logit = mu + draws["noise"][rows, items] if "noise" in draws else mu
-        clicks = draws["click"][rows, items] < expected_click_prob(logit)
-        moved = mu + draws["delta"][rows, items] * np.where(clicks, 1.0, -1.0)
+        cells = self.users[:, None] * p.items + items  # flat (user, item) indices: one take each
+        mu = self.interest.take(cells)
+        logit = mu + draws["noise"].take(cells) if "noise" in draws else mu
+        clicks = draws["click"].take(cells) < expected_click_prob(logit)
+        moved = mu + draws["delta"].take(cells) * np.where(clicks, 1.0, -1.0)
         if "reset" in draws:
-            hit = draws["reset"][rows, items] < p.reset_prob
-            fresh = draws["fresh"][rows, items]
+            hit = draws["reset"].take(cells) < p.reset_prob
+            fresh = draws["fresh"].take(cells)
             moved = np.where(hit, p.reset_scale * moved + (1 - p.reset_scale) * fresh, moved)
-        self.interest[rows, items] = moved
+        self.interest.put(cells, moved)
         self._record(server, clicks, available)
         return Outcomes(env.now, server, self.users, items, clicks, slates.holdout)
 

@@ -4,13 +4,15 @@ Each feature has a measurement ``x = mean + scale · s`` of a standardised laten
 ``s`` is either independent or correlated with an earlier feature (``parent``, ``correlation``
 ρ: ``s = ρ · s_parent + √(1 − ρ²) · z``). The label is ``y ~ Bernoulli(σ(intercept + Σ weight ·
 s))``: features with a weight *cause* the label, features with only a parent are merely
-*correlated* with a cause. Related labels (other problems on the same rows) have their own
-intercept and weights.
+*correlated* with a cause. With ``noise_sd > 0`` the label is linear instead: ``y = intercept +
+Σ weight · s + noise_sd · e`` (the textbook regression world). Related labels (other problems on
+the same rows) have their own intercept and weights.
 
 A drift adds to one parameter (named by a key path inside the world, e.g. ``features.x1.mean``
-or ``intercept``): ``abrupt`` jumps by ``amount`` at ``start_day``; ``gradual`` ramps linearly
-from 0 at ``start_day`` to ``amount`` at ``end_day`` and stays; ``seasonal`` oscillates as
-``amount · sin(2π (t − start_day) / period_days)`` from ``start_day`` on.
+or ``intercept``): ``abrupt`` jumps by ``amount`` at ``start_day`` (a drifting ``correlation``
+is held in [−1, 1]); ``gradual`` ramps linearly from 0 at ``start_day`` to ``amount`` at
+``end_day`` and stays; ``seasonal`` oscillates as ``amount · sin(2π (t − start_day) /
+period_days)`` from ``start_day`` on.
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ __all__ = [
     "FeatureSpec",
     "RelatedLabel",
     "check_target",
+    "degraded_days",
     "draw_rows",
     "log_loss",
     "loss_change",
+    "squared_error",
     "total_shift",
 ]
 
-DRIFTING_FIELDS = ("mean", "scale", "weight")
+DRIFTING_FIELDS = ("mean", "scale", "weight", "correlation")
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,11 @@ def draw_rows(
     label_stream: np.random.Generator,
     related: Mapping[str, RelatedLabel],
     related_streams: Mapping[str, np.random.Generator],
+    noise_sd: float = 0.0,
 ) -> LabelledRows:
-    """``n`` rows of ``day``: each feature from its own stream, labels from theirs.
+    """``n`` rows of ``day``: each feature from its own stream, labels from theirs (Bernoulli;
+    with ``noise_sd > 0`` the main label is linear: ``y = intercept + Σ weight · s + noise_sd ·
+    e``, e standard normal).
 
     ``value(path)`` is a drifting parameter's value on the day (``intercept`` or
     ``features.NAME.FIELD``).
@@ -139,12 +146,15 @@ def draw_rows(
     for name, spec in features.items():
         z = streams[name].standard_normal(n)
         if spec.parent:
-            rho = spec.correlation
+            rho = min(1.0, max(-1.0, value(f"features.{name}.correlation")))
             z = rho * latent[spec.parent] + np.sqrt(1 - rho**2) * z
         latent[name] = z
         measured[name] = value(f"features.{name}.mean") + value(f"features.{name}.scale") * z
         logit += value(f"features.{name}.weight") * z
-    labels = (label_stream.random(n) < expit(logit)).astype(float)
+    if noise_sd > 0:  # a linear label: y = intercept + Σ weight · s + noise_sd · e
+        labels = logit + noise_sd * label_stream.standard_normal(n)
+    else:
+        labels = (label_stream.random(n) < expit(logit)).astype(float)
     other = {}
     for name, label in related.items():
         related_logit = label.intercept + sum(w * latent[f] for f, w in label.weights.items())
@@ -164,3 +174,18 @@ def loss_change(losses: list[tuple[float, float]], day: float, span: float) -> f
     before = [v for d, v in losses if day - span <= d < day]
     after = [v for d, v in losses if day <= d < day + span]
     return float(np.mean(after) - np.mean(before)) if before and after else None
+
+
+def degraded_days(losses: list[tuple[float, float]], day: float, span: float, margin: float) -> int:
+    """Days from ``day`` on whose loss exceeds the mean loss of ``[day − span, day)`` by more
+    than ``margin`` (0 if no day before)."""
+    before = [v for d, v in losses if day - span <= d < day]
+    if not before:
+        return 0
+    reference = float(np.mean(before))
+    return sum(1 for d, v in losses if d >= day and v > reference + margin)
+
+
+def squared_error(predictions: np.ndarray, labels: np.ndarray) -> float:
+    """Mean squared error of ``predictions`` on real-valued ``labels``."""
+    return float(np.mean((np.asarray(predictions) - labels) ** 2))

@@ -58,6 +58,7 @@ class Trained:
     model: LogisticModel
     threshold: float
     validation: dict[str, np.ndarray]
+    release: int = 0  # the upstream release it was trained on (a consumer of released scores)
 
 
 def logit(scores: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Decisions", "HistoryScores", "LabelledRows", "Rows"]
+__all__ = ["Decisions", "HistoryScores", "LabelledRows", "Rows", "Scores"]
 
 
 @dataclass(frozen=True)
@@ -44,5 +44,13 @@ class Decisions:
 @dataclass(frozen=True)
 class HistoryScores:
     """A classifier's scores of the world's history rows (what a correction model trains on)."""
+
+    scores: np.ndarray
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One release of a classifier's scores of the day's rows (``<name>.scores``: what other
+    teams read as a feature)."""
 
     scores: np.ndarray

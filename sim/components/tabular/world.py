@@ -11,11 +11,15 @@ the classifiers train their first model. Each day it publishes the day's rows wi
 server against the true labels — ``precision``, ``recall``, ``loss``, ``base_rate`` (and
 ``precision_gap`` against the precision the server targets) — and publishes the labelled rows
 (``world.rows``). With ``compare_day`` each server's mean loss after that day minus before it is
-recorded at the horizon (``loss_change_after_upgrade``).
+recorded at the horizon (``loss_change_after_upgrade``), and with ``degraded_margin`` the days
+from ``compare_day`` on whose loss exceeds the mean of the ``compare_days`` before by more than
+the margin (``days_degraded``). With ``noise_sd > 0`` the label is linear and each server's
+``squared_error`` is recorded instead of the classification metrics (and compared the same way).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,9 +32,11 @@ from sim.components.tabular.dynamics import (
     FeatureSpec,
     RelatedLabel,
     check_target,
+    degraded_days,
     draw_rows,
     log_loss,
     loss_change,
+    squared_error,
     total_shift,
 )
 from sim.components.tabular.payloads import Decisions, LabelledRows, Rows
@@ -51,6 +57,12 @@ class TabularParams:
     intercept: float = param(-1.0, doc="label log-odds at the latent means")
     compare_day: float = param(0.0, ge=0, doc="record each model's loss change around this day")
     compare_days: float = param(28.0, gt=0, doc="days before and after compare_day to average")
+    noise_sd: float = param(
+        0.0, ge=0, doc="0: Bernoulli labels; > 0: linear labels with this noise (squared_error)"
+    )
+    degraded_margin: float = param(
+        0.0, ge=0, doc="count days after compare_day whose loss exceeds the mean before by this"
+    )
     features: Any = None  # name -> FeatureSpec, in declaration order
     drift: Any = None  # name -> Drift
     labels: Any = None  # related problems: name -> RelatedLabel
@@ -108,16 +120,7 @@ class Tabular(World):
                         path=f"{path}.labels.{name}.weights.{feature_name}",
                     )
             labels[name] = label
-        return TabularParams(
-            base.rows_per_day,
-            base.history_days,
-            base.intercept,
-            base.compare_day,
-            base.compare_days,
-            features,
-            drifts,
-            labels,
-        )
+        return dataclasses.replace(base, features=features, drift=drifts, labels=labels)
 
     def resource_needs(self, wiring: Wiring) -> Needs:
         """Rows of every feature and label: the history, and each day's rows kept in the logs."""
@@ -192,6 +195,22 @@ class Tabular(World):
             "mean loss in the compare_days after compare_day minus in those before",
             unit="log loss (nats)",
         )
+        if self.params.noise_sd > 0:
+            rec.declare(
+                "squared_error",
+                "mean",
+                "mean squared error of the predictions on the day's linear labels",
+                unit="squared error (label units²)",
+                bounds=(0.0, None),
+            )
+        if self.params.degraded_margin:
+            rec.declare(
+                "days_degraded",
+                "final",
+                "days from compare_day on whose loss exceeds the mean before by degraded_margin",
+                unit="days",
+                bounds=(0.0, None),
+            )
 
     def value(self, path: str, day: float) -> float:
         """A drifting parameter's value on ``day`` (``intercept`` or ``features.NAME.FIELD``)."""
@@ -213,6 +232,7 @@ class Tabular(World):
             self._label_stream,
             p.labels,
             self._related_streams,
+            p.noise_sd,
         )
 
     # -- the tick's hooks -----------------------------------------------------------------
@@ -235,9 +255,17 @@ class Tabular(World):
             change = loss_change(losses, p.compare_day, p.compare_days)
             if change is not None:
                 self.env.recorder.record(self.env.now, server, "loss_change_after_upgrade", change)
+            if p.degraded_margin:
+                days = degraded_days(losses, p.compare_day, p.compare_days, p.degraded_margin)
+                self.env.recorder.record(self.env.now, server, "days_degraded", days)
 
     def _score(self, server: str, answer: Decisions, labels: np.ndarray) -> None:
         rec, now = self.env.recorder, self.env.now
+        if self.params.noise_sd > 0:
+            error = squared_error(answer.scores, labels)
+            rec.record(now, server, "squared_error", error)
+            self._losses[server].append((now, error))
+            return
         decided = answer.decisions.astype(bool)
         positives = labels.astype(bool)
         if decided.any():

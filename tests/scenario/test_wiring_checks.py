@@ -89,6 +89,16 @@ REFUSED = [
         "world.features.x1.scale: got 1e+300; must be > 0 and <= 1000000.0",
     ),
     (
+        "unstable_data_dependency",
+        "variants.textbook_shift.world.features.x2.weight=1e300",
+        "world.features.x2.weight: variant 'textbook_shift': got 1e+300; must be",
+    ),
+    (
+        "correction_cascade",
+        "world.labels.c.weights.x1=1e300",
+        "world.labels.c.weights.x1: got 1e+300; must be >= -1e6 and <= 1e6",
+    ),
+    (
         "homogenization",
         "systems.recommender.inputs=[]",
         "systems.recommender.inputs: expected one or more distinct signals, got []",

@@ -54,14 +54,16 @@ class FeatureSpec:
     scale: float = param(1.0, gt=0, le=1e6, doc="scale of the measurement")
     parent: str = param("", doc="an earlier feature this one is correlated with")
     correlation: float = param(0.0, ge=-1, le=1, doc="ρ with the parent's latent value")
-    weight: float = param(0.0, doc="effect of the latent value on the label's log-odds")
+    weight: float = param(
+        0.0, ge=-1e6, le=1e6, doc="effect of the latent value on the label's log-odds"
+    )
 
 
 @dataclass(frozen=True)
 class RelatedLabel:
     """Another label on the same rows (a related problem): its own intercept and weights."""
 
-    intercept: float = param(-1.0, doc="log-odds at the latent means")
+    intercept: float = param(-1.0, ge=-1e6, le=1e6, doc="log-odds at the latent means")
     weights: Any = None  # feature name -> weight on its latent value
 
     def __post_init__(self) -> None:
@@ -69,6 +71,11 @@ class RelatedLabel:
             isinstance(w, (int, float)) and not isinstance(w, bool) for w in self.weights.values()
         ):
             raise ConfigError("expected a table of feature = weight", path="weights")
+        for name, weight in self.weights.items():
+            if not -1e6 <= weight <= 1e6:  # NaN fails too
+                raise ConfigError(
+                    f"got {weight!r}; must be >= -1e6 and <= 1e6", path=f"weights.{name}"
+                )
 
 
 @dataclass(frozen=True)

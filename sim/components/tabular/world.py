@@ -54,11 +54,14 @@ class TabularParams:
 
     rows_per_day: int = param(2000, ge=1, doc="rows per day")
     history_days: int = param(28, ge=1, doc="days of labelled rows before day 0 (first models)")
-    intercept: float = param(-1.0, doc="label log-odds at the latent means")
+    intercept: float = param(-1.0, ge=-1e6, le=1e6, doc="label log-odds at the latent means")
     compare_day: float = param(0.0, ge=0, doc="record each model's loss change around this day")
     compare_days: float = param(28.0, gt=0, doc="days before and after compare_day to average")
     noise_sd: float = param(
-        0.0, ge=0, doc="0: Bernoulli labels; > 0: linear labels with this noise (squared_error)"
+        0.0,
+        ge=0,
+        le=1e6,
+        doc="0: Bernoulli labels; > 0: linear labels with this noise (squared_error)",
     )
     degraded_margin: float = param(
         0.0, ge=0, doc="count days after compare_day whose loss exceeds the mean before by this"

@@ -56,8 +56,8 @@ def time_run(
         cpu, started = _children_cpu(), time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, cwd=scratch, env=env)
         wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
-    if done.returncode == 2 and quick:
-        return None  # no quick preset (or no --quick): not measurable
+    if done.returncode == 2 and (quick or source is not None):
+        return None  # no quick preset (or no --quick), or not in that version: not measurable
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
     return wall, cpu

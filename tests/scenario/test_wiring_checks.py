@@ -104,6 +104,11 @@ REFUSED = [
         "monitors.b_bias.label: variant 'hidden_monitored': no related label 'x' in the world",
     ),
     (
+        "unstable_data_dependency",
+        'variants.textbook.systems.b.features=[""]',
+        "systems.b.features[0]: variant 'textbook': no feature '' in the world",
+    ),
+    (
         "homogenization",
         "systems.recommender.inputs=[]",
         "systems.recommender.inputs: expected one or more distinct signals, got []",

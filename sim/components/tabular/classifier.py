@@ -69,7 +69,7 @@ from sim.engine.component import Process, ProcessFactory
 from sim.engine.signals import Signal, SignalBus
 from sim.engine.wiring import Wiring
 
-__all__ = ["Classifier", "ClassifierParams", "check_label"]
+__all__ = ["Classifier", "ClassifierParams", "check_feature", "check_label"]
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def check_label(world: Any, label: str, path: str) -> None:
         )
 
 
-def _check_feature(name: str, known: list[str], path: str) -> None:
+def check_feature(name: str, known: list[str], path: str) -> None:
     """A ConfigError at ``path`` unless ``name`` is one of the world's features."""
     if name not in known:
         raise ConfigError(
@@ -212,10 +212,10 @@ class Classifier(MLSystem):
             known = list(names)
             for key, values in (("features", p.features), ("added_features", p.added_features)):
                 for i, name in enumerate(values):
-                    _check_feature(name, known, f"{key}[{i}]")
+                    check_feature(name, known, f"{key}[{i}]")
             for i, group in enumerate(p.groups):
                 for j, name in enumerate(group):
-                    _check_feature(name, known, f"groups[{i}][{j}]")
+                    check_feature(name, known, f"groups[{i}][{j}]")
             check_label(world, p.label, "label")
         seen = [self.name]
         upstream = p.upstream

@@ -99,6 +99,16 @@ REFUSED = [
         "world.labels.c.weights.x1: got 1e+300; must be >= -1e6 and <= 1e6",
     ),
     (
+        "undeclared_consumers",
+        'variants.hidden_monitored.monitors.b_bias.label="x"',
+        "monitors.b_bias.label: variant 'hidden_monitored': no related label 'x' in the world",
+    ),
+    (
+        "unstable_data_dependency",
+        'variants.textbook.systems.b.features=[""]',
+        "systems.b.features[0]: variant 'textbook': no feature '' in the world",
+    ),
+    (
         "homogenization",
         "systems.recommender.inputs=[]",
         "systems.recommender.inputs: expected one or more distinct signals, got []",

@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 
 from sim.components.base import Alert, Monitor, ResponseParams
+from sim.components.tabular.classifier import check_label
 from sim.components.tabular.payloads import Decisions, LabelledRows
 from sim.core.params import param, table
 from sim.engine.signals import SignalBus
+from sim.engine.wiring import Wiring
 
 __all__ = ["BiasMonitor", "BiasMonitorParams"]
 
@@ -44,6 +46,11 @@ class BiasMonitor(Monitor):
     @property
     def target(self) -> str:
         return self.params.response.target or self.params.system
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """The label is the world's main label or one of its related labels."""
+        super().validate_wiring(wiring)
+        check_label(wiring.world, self.params.label, "label")
 
     def declare(self, bus: SignalBus) -> None:
         super().declare(bus)

@@ -69,7 +69,7 @@ from sim.engine.component import Process, ProcessFactory
 from sim.engine.signals import Signal, SignalBus
 from sim.engine.wiring import Wiring
 
-__all__ = ["Classifier", "ClassifierParams"]
+__all__ = ["Classifier", "ClassifierParams", "check_feature", "check_label"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,19 @@ def _zero_filled(features: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k: np.nan_to_num(v, nan=0.0) if np.isnan(v).any() else v for k, v in features.items()}
 
 
-def _check_feature(name: str, known: list[str], path: str) -> None:
+def check_label(world: Any, label: str, path: str) -> None:
+    """A ConfigError at ``path`` unless ``label`` is '' (the main label) or a related label of
+    the tabular ``world``."""
+    labels = list(getattr(getattr(world, "params", None), "labels", None) or {})
+    if label and label not in labels:
+        raise ConfigError(
+            f"no related label {label!r}{suggest(label, labels)} in the world; "
+            f"labels: {', '.join(labels) or 'none'} ('' for the main label)",
+            path=path,
+        )
+
+
+def check_feature(name: str, known: list[str], path: str) -> None:
     """A ConfigError at ``path`` unless ``name`` is one of the world's features."""
     if name not in known:
         raise ConfigError(
@@ -200,17 +212,11 @@ class Classifier(MLSystem):
             known = list(names)
             for key, values in (("features", p.features), ("added_features", p.added_features)):
                 for i, name in enumerate(values):
-                    _check_feature(name, known, f"{key}[{i}]")
+                    check_feature(name, known, f"{key}[{i}]")
             for i, group in enumerate(p.groups):
                 for j, name in enumerate(group):
-                    _check_feature(name, known, f"groups[{i}][{j}]")
-            labels = list(getattr(world.params, "labels", None) or {})  # type: ignore[union-attr]
-            if p.label and p.label not in labels:
-                raise ConfigError(
-                    f"no related label {p.label!r}{suggest(p.label, labels)} in the world; "
-                    f"labels: {', '.join(labels) or 'none'} ('' for the main label)",
-                    path="label",
-                )
+                    check_feature(name, known, f"groups[{i}][{j}]")
+            check_label(world, p.label, "label")
         seen = [self.name]
         upstream = p.upstream
         while upstream:

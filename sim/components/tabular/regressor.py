@@ -17,8 +17,10 @@ from typing import Any
 import numpy as np
 
 from sim.components.base import MLSystem, TrainingParams
+from sim.components.tabular.classifier import check_feature
 from sim.components.tabular.payloads import Decisions, LabelledRows, Rows
 from sim.core.params import param, table
+from sim.engine.wiring import Wiring
 
 __all__ = ["LinearFit", "Regressor", "RegressorParams", "fit_least_squares"]
 
@@ -67,6 +69,14 @@ class Regressor(MLSystem):
     output_payload = Decisions
     request_payload = Rows
     model_: LinearFit | None
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """Its features are the world's features."""
+        super().validate_wiring(wiring)
+        names = getattr(getattr(wiring.world, "params", None), "features", None)
+        if isinstance(names, Mapping):
+            for i, name in enumerate(self.params.features):
+                check_feature(name, list(names), f"features[{i}]")
 
     def on_setup(self) -> None:
         self.env.recorder.declare(

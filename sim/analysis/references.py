@@ -84,9 +84,10 @@ def urn_true_share(
 ) -> Reference:
     """The region's share of the true incident rate, ``λ_i / Σλ``: where patrols should be."""
     index = _region(config, entity)
-    if index is None:
+    rates = _get(config, "world.rates_per_day", None)
+    if index is None or rates is None:  # the world's own default rates: no line (not a crash)
         return None
-    return float(true_share(_get(config, "world.rates_per_day"))[index])
+    return float(true_share(rates)[index])
 
 
 def urn_limit(config: Mapping[str, Any], entity: str, system: str, days: np.ndarray) -> Reference:

@@ -116,3 +116,14 @@ def test_the_day_a_team_changes_its_model():
     config = {"systems": {"a": {"change_day": 70.0}, "b": {"upstream": "a"}}}
     assert change(config, "", "b", DAYS) == 70.0
     assert change({"systems": {"a": {"change_day": 0.0}}}, "", "a", DAYS) is None  # 0: never
+
+
+def test_the_urn_truth_line_without_declared_rates_is_absent_not_a_crash():
+    """Found by the slow property test: a runaway_policing file without world.rates_per_day
+    made `debtsim check` end in a KeyError traceback while computing the figure's truth line."""
+    import numpy as np
+
+    from sim.analysis.references import urn_true_share
+
+    config = {"world": {"regions": ["top1", "top2"]}}
+    assert urn_true_share(config, "top1", "hotspots", np.arange(3)) is None

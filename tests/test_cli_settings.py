@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.experiment.panel_checks import declared_metrics
 from sim.scenario.build import build_ecosystem
+from sim.scenario.figure_metrics import configuration_metrics
 from sim.scenario.loader import catalogue
 from sim.scenario.resolve import load_scenario
 from tests.cli_checks import ROOT, one_error
@@ -79,7 +79,7 @@ def test_every_recorded_metric_is_declared_at_setup(name):
     those its components declare when set up."""
     scenario = load_scenario(name, quick=True, variants=None)
     blueprint = scenario.blueprints[scenario.meta.baseline]
-    declared, _ = declared_metrics(blueprint, scenario.meta.tick_days)
+    declared, _ = configuration_metrics(blueprint, scenario.meta.tick_days)
     recorded = build_ecosystem(blueprint, 1, scenario.meta.tick_days).run(3).metrics()
     assert set(recorded["metric"]) <= declared
 

@@ -1,16 +1,14 @@
-"""The metrics an experiment's components declare, known before anything runs.
+"""``--metric`` panels checked before the work starts, and their entities once it is done.
 
-Components declare their metrics while they are set up (at time 0: nothing is simulated), so a
-freshly set-up ecosystem of a task's blueprint lists them. :func:`check_panels` refuses a
-``--metric`` that names a metric (or a system) no configuration of the plan has, naming the
+:func:`check_panels` refuses a ``--metric`` that names a metric (or a system) no configuration
+of the plan declares (:func:`sim.scenario.figure_metrics.configuration_metrics`), naming the
 allowed ones, before the work starts; before, a typo gave an empty figure after all of it.
 :func:`check_panel_entities` checks a ``metric:entity`` panel's entity against the results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -19,18 +17,9 @@ from sim.core.params import suggest
 from sim.core.safe_text import short_value
 from sim.experiment.runner import Task
 from sim.report.panels import parse_panel
-from sim.scenario.build import Blueprint, build_ecosystem
+from sim.scenario.figure_metrics import configuration_metrics, unmatched
 
-__all__ = ["check_panel_entities", "check_panels", "declared_metrics"]
-
-
-def declared_metrics(
-    config: Blueprint | Mapping[str, Any], tick_days: float = 1.0
-) -> tuple[set[str], set[str]]:
-    """The metric names and the component names of one configuration (set up, not run)."""
-    ecosystem = build_ecosystem(config, 0, tick_days)
-    ecosystem.set_up()
-    return set(ecosystem.env.recorder.specs), {c.name for c in ecosystem.components}
+__all__ = ["check_panel_entities", "check_panels"]
 
 
 def check_panels(panels: Sequence[str], tasks: Iterable[Task], where: str = "--metric") -> None:
@@ -42,35 +31,27 @@ def check_panels(panels: Sequence[str], tasks: Iterable[Task], where: str = "--m
     metrics: set[str] = set()
     systems: set[str] = set()
     seen: set[str] = set()
-
-    def missing() -> list[str]:
-        out = []
-        for panel in panels:
-            metric, _, system = parse_panel(panel)
-            if metric not in metrics or (system is not None and system not in systems):
-                out.append(panel)
-        return out
-
     for task in tasks:
         if task.unit in seen:
             continue
         seen.add(task.unit)
-        declared, names = declared_metrics(task.config, task.tick_days)
+        declared, names = configuration_metrics(task.config, task.tick_days)
         metrics |= declared
         systems |= names
-        if not missing():
+        if all(unmatched(p, metrics, systems) is None for p in panels):
             return
-    panel = missing()[0]
-    metric, _, system = parse_panel(panel)
-    if metric not in metrics:
+    panel, (kind, name) = next(
+        (p, missing) for p in panels if (missing := unmatched(p, metrics, systems)) is not None
+    )
+    if kind == "metric":
         raise ConfigError(
-            f"{short_value(panel)}: no metric {short_value(metric)}{suggest(metric, metrics)}; "
+            f"{short_value(panel)}: no metric {short_value(name)}{suggest(name, metrics)}; "
             f"the scenario's metrics: {', '.join(sorted(metrics)) or 'none'} "
             "(written metric, metric:entity or metric@system)",
             path=where,
         )
     raise ConfigError(
-        f"{short_value(panel)}: no system {short_value(system)}{suggest(str(system), systems)}; "
+        f"{short_value(panel)}: no system {short_value(name)}{suggest(name, systems)}; "
         f"the scenario's components: {', '.join(sorted(systems))}",
         path=where,
     )

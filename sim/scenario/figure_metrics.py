@@ -1,24 +1,43 @@
-"""The ``[figure]`` panels checked against the metrics the components declare, before a run.
+"""The metrics and components a configuration declares, known before anything runs, and the
+checks of figure panels (``[figure]``, ``[sweep]`` and ``--metric``) against them.
 
-A panel ``metric[:entity][@system]`` must name a metric some variant's components declare and,
-with ``@system``, a component of some variant; ``[figure] system`` must name a component too.
-Components declare their metrics when they are set up, so each chosen variant is set up once
-(nothing runs): a typo is refused up front instead of drawing an empty panel after the run.
-Entities are only known once values are recorded, so ``:entity`` is not checked here.
+Components declare their metrics while they are set up (at time 0: nothing is simulated), so a
+freshly set-up ecosystem lists them. A panel ``metric[:entity][@system]`` must name a metric
+some configuration declares and, with ``@system``, one of its components: a typo is refused up
+front instead of drawing an empty panel after the run. Entities are known only once values are
+recorded, so ``:entity`` is not checked here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sim.core.errors import ConfigError
 from sim.core.params import suggest
+from sim.core.safe_text import short_value
 from sim.core.startup_cache import startup_cache_disabled
-from sim.engine.environment import Ecosystem
-from sim.scenario.build import prepare
+from sim.scenario.build import Blueprint, build_ecosystem, prepare
 from sim.scenario.resolve import Scenario
 
-__all__ = ["check_figure_metrics", "check_panels", "declared_metrics"]
+__all__ = [
+    "check_figure_metrics",
+    "check_panels",
+    "configuration_metrics",
+    "declared_metrics",
+    "no_component",
+    "unmatched",
+]
+
+
+def configuration_metrics(
+    config: Blueprint | Mapping[str, Any], tick_days: float = 1.0
+) -> tuple[set[str], set[str]]:
+    """The metric names and the component names of one configuration (set up, not run)."""
+    ecosystem = build_ecosystem(config, 0, tick_days)
+    with startup_cache_disabled():  # a check, not a run: leave the runs' cache alone
+        ecosystem.set_up()
+    return set(ecosystem.env.recorder.specs), {c.name for c in ecosystem.components}
 
 
 def declared_metrics(scenario: Scenario) -> tuple[set[str], set[str]]:
@@ -27,32 +46,45 @@ def declared_metrics(scenario: Scenario) -> tuple[set[str], set[str]]:
     components: set[str] = set()
     for name, config in scenario.configs.items():
         blueprint = scenario.blueprints.get(name) or prepare(config)
-        ecosystem = Ecosystem(blueprint.instantiate(), seed=0, tick_days=scenario.meta.tick_days)
-        ecosystem.validate(scenario.meta.horizon_days)
-        with startup_cache_disabled():  # a check, not a run: leave the runs' cache alone
-            ecosystem.set_up()
-        metrics |= set(ecosystem.env.recorder.specs)
-        components |= {c.name for c in ecosystem.components}
+        declared, names = configuration_metrics(blueprint, scenario.meta.tick_days)
+        metrics |= declared
+        components |= names
     return metrics, components
+
+
+def unmatched(panel: str, metrics: set[str], components: set[str]) -> tuple[str, str] | None:
+    """What ``metric[:entity][@system]`` names that nothing declares: ``("metric", name)`` or
+    ``("component", name)``; ``None`` when the panel matches."""
+    rest, at, system = panel.partition("@")
+    metric = rest.partition(":")[0]
+    if metric not in metrics:
+        return "metric", metric
+    if at and system not in components:
+        return "component", system
+    return None
+
+
+def no_component(name: str, components: set[str]) -> str:
+    return (
+        f"no component {short_value(name)}{suggest(name, components)}; components: "
+        f"{', '.join(sorted(components))}"
+    )
 
 
 def check_panels(panels: Sequence[str], key: str, metrics: set[str], components: set[str]) -> None:
     """A ConfigError at ``key[i]`` for a panel naming no declared metric or no component."""
     for i, panel in enumerate(panels):
-        rest, _, system = panel.partition("@")
-        metric = rest.partition(":")[0]
-        if metric not in metrics:
-            raise ConfigError(
-                f"no variant records a metric {metric!r}{suggest(metric, metrics)}; metrics: "
-                f"{', '.join(sorted(metrics))}",
-                path=f"{key}[{i}]",
-            )
-        if "@" in panel and system not in components:
-            raise ConfigError(
-                f"no component {system!r}{suggest(system, components)}; components: "
-                f"{', '.join(sorted(components))}",
-                path=f"{key}[{i}]",
-            )
+        missing = unmatched(panel, metrics, components)
+        if missing is None:
+            continue
+        kind, name = missing
+        problem = (
+            f"no variant records a metric {short_value(name)}{suggest(name, metrics)}; metrics: "
+            f"{', '.join(sorted(metrics))}"
+            if kind == "metric"
+            else no_component(name, components)
+        )
+        raise ConfigError(problem, path=f"{key}[{i}]")
 
 
 def check_figure_metrics(scenario: Scenario) -> None:
@@ -64,10 +96,6 @@ def check_figure_metrics(scenario: Scenario) -> None:
         metrics, components = declared_metrics(scenario)
         check_panels(figure.panels, "figure.panels", metrics, components)
         if figure.system and figure.system not in components:
-            raise ConfigError(
-                f"no component {figure.system!r}{suggest(figure.system, components)}; "
-                f"components: {', '.join(sorted(components))}",
-                path="figure.system",
-            )
+            raise ConfigError(no_component(figure.system, components), path="figure.system")
     except ConfigError as error:
         raise error.located(source=scenario.source) from None

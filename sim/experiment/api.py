@@ -216,12 +216,9 @@ def _assemble(
     figure_spec = standard_figure_spec(scenario, horizon_days=float(settings["horizon_days"]))
     manifest = build_manifest(
         plan,
+        execution,
+        options,
         specs=specs,
-        executor=execution.executor,
-        scheduler=options.scheduler,
-        jobs=options.jobs,
-        wall_seconds=execution.wall_seconds,
-        units=store.units(plan.tasks),
         extra={
             "title": scenario.meta.title,
             "baseline": scenario.meta.baseline,
@@ -233,7 +230,6 @@ def _assemble(
             "overrides_not_applied": scenario.not_applied,
             "undeclared_reads": [list(edge) for edge in store.undeclared_reads(plan.tasks)],
             "release_reads": store.release_reads(plan.tasks),
-            "tasks_reused": execution.reused,
             "quick": scenario.quick_applied,
             "figure": figure_spec,
         },

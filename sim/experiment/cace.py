@@ -181,17 +181,13 @@ def _assemble(plan: Plan, execution: Execution, options: Options, figures: bool)
     sensitivity = sensitivity_table(changes, perturbations)
     manifest = build_manifest(
         plan,
+        execution,
+        options,
         specs=specs,
-        executor=execution.executor,
-        scheduler=options.scheduler,
-        jobs=options.jobs,
-        wall_seconds=execution.wall_seconds,
-        units=store.units(plan.tasks),
         extra={
             "variant": plan.settings["variant"],
             "perturbations": perturbations,
             "common_random_numbers": True,
-            "tasks_reused": execution.reused,
         },
     )
     result = CaceResult(changes, sensitivity, manifest, store.folder)

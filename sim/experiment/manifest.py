@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.rng import replicate_seed
+from sim.experiment.options import Options
+from sim.experiment.pipeline import Execution
 from sim.experiment.plan import Plan
 
 __all__ = ["build_manifest", "git_commit", "package_versions", "replicate_seeds"]
@@ -79,16 +81,15 @@ def _metric_entry(
 
 def build_manifest(
     plan: Plan,
+    execution: Execution,
+    options: Options,
     *,
     specs: Mapping[str, tuple[str, str]],
-    executor: str,
-    scheduler: str | None,
-    jobs: int,
-    wall_seconds: float,
     extra: Mapping[str, Any] | None = None,
-    units: Mapping[str, tuple[str, float | None, float | None]] | None = None,
 ) -> dict[str, Any]:
-    """Everything needed to rerun and to interpret an experiment."""
+    """Everything needed to rerun and to interpret an experiment: the plan's settings, then
+    ``extra`` (what the kind of experiment adds), then the metrics with their units, the
+    versions, and how it was executed (executor, scheduler, jobs, time, tasks reused)."""
     settings = plan.settings
     manifest: dict[str, Any] = {
         "kind": plan.kind,
@@ -102,15 +103,17 @@ def build_manifest(
         "tasks": len(plan.tasks),
     }
     manifest.update(extra or {})
+    units = execution.store.units(plan.tasks)
     manifest.update(
         {
             "metrics": {k: _metric_entry(k, a, d, units) for k, (a, d) in sorted(specs.items())},
             "versions": package_versions(),
             "git_commit": git_commit(Path(plan.source).resolve().parent),
-            "executor": executor,
-            "scheduler": scheduler,
-            "jobs": jobs,
-            "wall_seconds": round(wall_seconds, 3),
+            "executor": execution.executor,
+            "scheduler": options.scheduler,
+            "jobs": options.jobs,
+            "wall_seconds": round(execution.wall_seconds, 3),
+            "tasks_reused": execution.reused,
         }
     )
     return manifest

@@ -168,19 +168,15 @@ def run_sweep(
             atomic_write_csv(store.folder / "summary.csv", summary)
             manifest = build_manifest(
                 plan,
+                execution,
+                options,
                 specs=specs,
-                executor=execution.executor,
-                scheduler=options.scheduler,
-                jobs=options.jobs,
-                wall_seconds=execution.wall_seconds,
-                units=store.units(plan.tasks),
                 extra={
                     "keys": list(sweep.keys),
                     "points": [p.values for p in sweep.points],
                     "variants": list(sweep.variants),
                     "seeding": sweep.seeding,
                     "descriptions": sweep.descriptions,
-                    "tasks_reused": execution.reused,
                     "figure": figure_spec or {},
                     "keys_not_applied": sweep.not_applied,
                 },

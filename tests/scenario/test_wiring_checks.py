@@ -109,6 +109,11 @@ REFUSED = [
         "systems.b.features[0]: variant 'textbook': no feature '' in the world",
     ),
     (
+        "data_validation",
+        'injectors.feed.feature="x9"',
+        "injectors.feed.feature: no feature 'x9' in the world",
+    ),
+    (
         "homogenization",
         "systems.recommender.inputs=[]",
         "systems.recommender.inputs: expected one or more distinct signals, got []",

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from sim.components.base import Alert, Monitor, ResponseParams
-from sim.components.tabular.classifier import check_label
 from sim.components.tabular.payloads import Decisions, LabelledRows
+from sim.components.tabular.world_checks import check_label
 from sim.core.params import param, table
 from sim.engine.signals import SignalBus
 from sim.engine.wiring import Wiring

@@ -63,13 +63,14 @@ from sim.components.tabular.releases import (
 )
 from sim.components.tabular.thresholds import threshold_for_precision
 from sim.components.tabular.validation import ValidationParams, failures, reference_of
+from sim.components.tabular.world_checks import check_features, check_label
 from sim.core.errors import ConfigError
-from sim.core.params import param, suggest, table
+from sim.core.params import param, table
 from sim.engine.component import Process, ProcessFactory
 from sim.engine.signals import Signal, SignalBus
 from sim.engine.wiring import Wiring
 
-__all__ = ["Classifier", "ClassifierParams", "check_feature", "check_label"]
+__all__ = ["Classifier", "ClassifierParams"]
 
 
 @dataclass(frozen=True)
@@ -141,27 +142,6 @@ def _zero_filled(features: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k: np.nan_to_num(v, nan=0.0) if np.isnan(v).any() else v for k, v in features.items()}
 
 
-def check_label(world: Any, label: str, path: str) -> None:
-    """A ConfigError at ``path`` unless ``label`` is '' (the main label) or a related label of
-    the tabular ``world``."""
-    labels = list(getattr(getattr(world, "params", None), "labels", None) or {})
-    if label and label not in labels:
-        raise ConfigError(
-            f"no related label {label!r}{suggest(label, labels)} in the world; "
-            f"labels: {', '.join(labels) or 'none'} ('' for the main label)",
-            path=path,
-        )
-
-
-def check_feature(name: str, known: list[str], path: str) -> None:
-    """A ConfigError at ``path`` unless ``name`` is one of the world's features."""
-    if name not in known:
-        raise ConfigError(
-            f"no feature {name!r}{suggest(name, known)} in the world; features: {', '.join(known)}",
-            path=path,
-        )
-
-
 def _with_upstream(rows: LabelledRows, logits: np.ndarray) -> LabelledRows:
     """The rows with the upstream model's log-odds as one more feature."""
     return dataclasses.replace(rows, features={**rows.features, "upstream": logits})
@@ -207,16 +187,11 @@ class Classifier(MLSystem):
         super().validate_wiring(wiring)
         p = self.params
         world = wiring.components.get(p.serves)
-        names = getattr(getattr(world, "params", None), "features", None)
-        if isinstance(names, Mapping):
-            known = list(names)
-            for key, values in (("features", p.features), ("added_features", p.added_features)):
-                for i, name in enumerate(values):
-                    check_feature(name, known, f"{key}[{i}]")
-            for i, group in enumerate(p.groups):
-                for j, name in enumerate(group):
-                    check_feature(name, known, f"groups[{i}][{j}]")
-            check_label(world, p.label, "label")
+        check_features(world, p.features, "features")
+        check_features(world, p.added_features, "added_features")
+        for i, group in enumerate(p.groups):
+            check_features(world, group, f"groups[{i}]")
+        check_label(world, p.label, "label")
         seen = [self.name]
         upstream = p.upstream
         while upstream:

@@ -23,9 +23,11 @@ import numpy as np
 
 from sim.components.base import Injector
 from sim.components.tabular.payloads import LabelledRows, Rows
+from sim.components.tabular.world_checks import check_feature
 from sim.core.errors import ConfigError
 from sim.core.params import param
 from sim.engine.signals import Fault, SignalBus
+from sim.engine.wiring import Wiring
 
 __all__ = ["FeedFault", "FeedFaultParams"]
 
@@ -53,6 +55,12 @@ class FeedFault(Injector):
 
     kind = "feed_fault"
     Params = FeedFaultParams
+
+    def validate_wiring(self, wiring: Wiring) -> None:
+        """The feature that goes bad is one of the world's (checked before the run, not at the
+        first batch it spoils)."""
+        super().validate_wiring(wiring)
+        check_feature(wiring.components.get(self.params.world), self.params.feature, "feature")
 
     def declare(self, bus: SignalBus) -> None:
         for name in self._signals():
@@ -84,11 +92,6 @@ class FeedFault(Injector):
         if not isinstance(value, (Rows, LabelledRows)):
             return value
         name = self.params.feature
-        if name not in value.features:
-            raise ConfigError(
-                f"the world has no feature {name!r}; features: {', '.join(value.features)}",
-                path="feature",
-            )
         features = {**value.features, name: self._bad(value.features[name], value.day)}
         return dataclasses.replace(value, features=features)
 

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from sim.components.base import MLSystem, TrainingParams
-from sim.components.tabular.classifier import check_feature
 from sim.components.tabular.payloads import Decisions, LabelledRows, Rows
+from sim.components.tabular.world_checks import check_features
 from sim.core.params import param, table
 from sim.engine.wiring import Wiring
 
@@ -73,10 +73,7 @@ class Regressor(MLSystem):
     def validate_wiring(self, wiring: Wiring) -> None:
         """Its features are the world's features."""
         super().validate_wiring(wiring)
-        names = getattr(getattr(wiring.world, "params", None), "features", None)
-        if isinstance(names, Mapping):
-            for i, name in enumerate(self.params.features):
-                check_feature(name, list(names), f"features[{i}]")
+        check_features(wiring.components.get(self.params.serves), self.params.features, "features")
 
     def on_setup(self) -> None:
         self.env.recorder.declare(

@@ -17,7 +17,7 @@ from sim.core.params import suggest
 from sim.core.safe_text import short_value
 from sim.experiment.runner import Task
 from sim.report.panels import parse_panel
-from sim.scenario.figure_metrics import configuration_metrics, unmatched
+from sim.scenario.figure_metrics import declared_until, unmatched
 
 __all__ = ["check_panel_entities", "check_panels"]
 
@@ -28,21 +28,12 @@ def check_panels(panels: Sequence[str], tasks: Iterable[Task], where: str = "--m
     until every panel is found (usually the first point's variants suffice)."""
     if not panels:
         return
-    metrics: set[str] = set()
-    systems: set[str] = set()
-    seen: set[str] = set()
-    for task in tasks:
-        if task.unit in seen:
-            continue
-        seen.add(task.unit)
-        declared, names = configuration_metrics(task.config, task.tick_days)
-        metrics |= declared
-        systems |= names
-        if all(unmatched(p, metrics, systems) is None for p in panels):
-            return
-    panel, (kind, name) = next(
-        (p, missing) for p in panels if (missing := unmatched(p, metrics, systems)) is not None
-    )
+    units = {task.unit: (task.config, task.tick_days) for task in tasks}  # plan order, one each
+    metrics, systems = declared_until(panels, units.values())
+    found = [(p, m) for p in panels if (m := unmatched(p, metrics, systems)) is not None]
+    if not found:
+        return
+    panel, (kind, name) = found[0]
     if kind == "metric":
         raise ConfigError(
             f"{short_value(panel)}: no metric {short_value(name)}{suggest(name, metrics)}; "

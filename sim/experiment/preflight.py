@@ -55,7 +55,7 @@ def check_sweep_table(scenario: Scenario, overrides: Sequence[str] = ()) -> None
     resolved += [_point(scenario, point, overrides) for point in points[1:]]
     check_scenario_fits(resolved, replicates, horizon)
     if spec.panels:
-        metrics, components = declared_metrics(resolved[0])
+        metrics, components = declared_metrics(resolved[0], spec.panels)
         try:
             check_panels(spec.panels, "sweep.panels", metrics, components)
         except ConfigError as error:

@@ -10,7 +10,7 @@ recorded, so ``:entity`` is not checked here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sim.core.errors import ConfigError
@@ -25,6 +25,7 @@ __all__ = [
     "check_panels",
     "configuration_metrics",
     "declared_metrics",
+    "declared_until",
     "no_component",
     "unmatched",
 ]
@@ -40,16 +41,39 @@ def configuration_metrics(
     return set(ecosystem.env.recorder.specs), {c.name for c in ecosystem.components}
 
 
-def declared_metrics(scenario: Scenario) -> tuple[set[str], set[str]]:
-    """The metrics the scenario's variants declare, and the names of their components."""
+def declared_until(
+    panels: Sequence[str],
+    configurations: Iterable[tuple[Blueprint | Mapping[str, Any], float]],
+    system: str = "",
+) -> tuple[set[str], set[str]]:
+    """The metrics and components of ``configurations`` (configuration, tick days), set up in
+    order until every panel (and ``system``) is matched: usually the first suffices. When one
+    stays unmatched all are set up, so its error can list everything there is."""
     metrics: set[str] = set()
     components: set[str] = set()
-    for name, config in scenario.configs.items():
-        blueprint = scenario.blueprints.get(name) or prepare(config)
-        declared, names = configuration_metrics(blueprint, scenario.meta.tick_days)
+    for config, tick_days in configurations:
+        declared, names = configuration_metrics(config, tick_days)
         metrics |= declared
         components |= names
+        if (not system or system in components) and all(
+            unmatched(p, metrics, components) is None for p in panels
+        ):
+            break
     return metrics, components
+
+
+def variant_configurations(
+    scenario: Scenario,
+) -> Iterator[tuple[Blueprint | Mapping[str, Any], float]]:
+    """Each variant's configuration (its validated blueprint) with the scenario's tick."""
+    for name, config in scenario.configs.items():
+        yield scenario.blueprints.get(name) or prepare(config), scenario.meta.tick_days
+
+
+def declared_metrics(scenario: Scenario, panels: Sequence[str] = ()) -> tuple[set[str], set[str]]:
+    """The metrics the scenario's variants declare, and the names of their components (the
+    variants set up until ``panels`` are matched)."""
+    return declared_until(panels, variant_configurations(scenario))
 
 
 def unmatched(panel: str, metrics: set[str], components: set[str]) -> tuple[str, str] | None:
@@ -93,7 +117,8 @@ def check_figure_metrics(scenario: Scenario) -> None:
     if not figure.panels and not figure.system:
         return
     try:
-        metrics, components = declared_metrics(scenario)
+        configurations = variant_configurations(scenario)
+        metrics, components = declared_until(figure.panels, configurations, figure.system)
         check_panels(figure.panels, "figure.panels", metrics, components)
         if figure.system and figure.system not in components:
             raise ConfigError(no_component(figure.system, components), path="figure.system")

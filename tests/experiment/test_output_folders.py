@@ -15,26 +15,7 @@ from matplotlib.figure import Figure
 
 import sim.experiment.out_folder as out_folder
 from sim.cli import main
-from sim.experiment import executors
 from tests.cli_checks import one_error
-from tests.scenario.tiny_scenario import TINY, to_toml
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    path = tmp_path / "tiny.toml"
-    path.write_text(to_toml(TINY), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def nothing_runs(monkeypatch):
-    """Fail the test if a task is simulated."""
-
-    def refuse(task):
-        raise AssertionError("a task ran before --out was checked")
-
-    monkeypatch.setattr(executors, "run_task", refuse)
 
 
 def run_argv(scenario: Path, out: Path | str, *extra: str) -> list[str]:

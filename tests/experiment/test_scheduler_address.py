@@ -14,26 +14,9 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.experiment import executors
 from tests.cli_checks import one_error
-from tests.scenario.tiny_scenario import TINY, to_toml
 
 pytest.importorskip("distributed")
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    path = tmp_path / "tiny.toml"
-    path.write_text(to_toml(TINY), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def nothing_runs(monkeypatch):
-    def refuse(task):
-        raise AssertionError("a task ran before the scheduler was checked")
-
-    monkeypatch.setattr(executors, "run_task", refuse)
 
 
 def dask_argv(tiny: Path, out: Path, address: str, timeout: str = "1") -> list[str]:
